@@ -1,0 +1,146 @@
+"""Multipart upload protocol steps and a bounded parallel part uploader (aborts on any failure)."""
+
+from __future__ import annotations
+
+import base64
+import math
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+
+from .cancel import CancelToken, ProgressAdapter
+from .datatypes import ObjectWriteResult, parse_iso8601
+from .errors import InvalidResponseError, S3Error
+from .hashing import etag_is_md5, md5_base64
+from .xmlutil import SubElement, find, findtext, new_element, parse_xml, to_bytes
+
+if TYPE_CHECKING:
+    from .client import Client
+
+MAX_PARTS = 10000
+MAX_OBJECT_SIZE = 5 * 1024 ** 4
+MAX_PART_COPY = 5 * 1024 ** 3
+
+
+def plan_part_size(length: int, part_size: int, min_part_size: int) -> tuple[int, int]:
+    """(part_size, part_count) for a known length, growing parts so count <= 10000."""
+    if length > MAX_OBJECT_SIZE:
+        raise ValueError("object size is over the 5 TiB S3 limit")
+    size = max(part_size, min_part_size, math.ceil(length / MAX_PARTS))
+    return size, max(1, math.ceil(length / size))
+
+
+def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]) -> str:
+    resp = client._request("POST", bucket, key, query=[("uploads", "")], headers=headers,
+                           retryable=False)
+    upload_id = findtext(parse_xml(resp.content), "UploadId")
+    if not upload_id:
+        raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
+                                   "InitiateMultipartUpload answered without an UploadId")
+    return upload_id
+
+
+def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number: int,
+                data: bytes, headers: Mapping[str, str], cancel: CancelToken | None) -> str:
+    md5 = md5_base64(data)
+    hdrs = {**headers, "Content-MD5": md5}
+    resp = client._request("PUT", bucket, key, body=data, headers=hdrs, cancel=cancel,
+                           query=[("partNumber", str(number)), ("uploadId", upload_id)])
+    etag = (resp.headers.get("ETag") or "").strip('"')
+    if etag_is_md5(etag) and not _encrypted(headers):
+        if base64.b64decode(md5).hex() != etag.lower():
+            raise InvalidResponseError(resp.status_code, None,
+                                       f"part {number}: ETag does not match the sent MD5")
+    return etag
+
+
+def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, number: int,
+                     headers: Mapping[str, str]) -> str:
+    resp = client._request("PUT", bucket, key, headers=headers,
+                           query=[("partNumber", str(number)), ("uploadId", upload_id)])
+    root = parse_xml(resp.content)
+    _raise_embedded_error(root, resp, bucket, key)
+    return (findtext(root, "ETag") or "").strip('"')
+
+
+def complete(client: "Client", bucket: str, key: str, upload_id: str,
+             parts: list[tuple[int, str]]) -> ObjectWriteResult:
+    root = new_element("CompleteMultipartUpload")
+    for number, etag in parts:
+        part = SubElement(root, "Part")
+        SubElement(part, "PartNumber", str(number))
+        SubElement(part, "ETag", f'"{etag}"')
+    body = to_bytes(root)
+    resp = client._request("POST", bucket, key, query=[("uploadId", upload_id)], body=body,
+                           headers={"Content-Type": "application/xml"})
+    result = parse_xml(resp.content)
+    _raise_embedded_error(result, resp, bucket, key)
+    return ObjectWriteResult(bucket, key, resp.headers.get("x-amz-version-id"),
+                             (findtext(result, "ETag") or "").strip('"') or None,
+                             resp.headers, location=findtext(result, "Location"))
+
+
+def abort(client: "Client", bucket: str, key: str, upload_id: str) -> None:
+    """Best-effort abort; never masks the original failure."""
+    try:
+        client._request("DELETE", bucket, key, query=[("uploadId", upload_id)])
+    except Exception:  # noqa: BLE001 - the caller re-raises the real cause
+        pass
+
+
+def _raise_embedded_error(root, resp, bucket: str, key: str) -> None:
+    """S3 may answer 200 with an <Error> body for Complete/Copy operations."""
+    if root.tag.rsplit("}", 1)[-1] == "Error":
+        raise S3Error(findtext(root, "Code"), findtext(root, "Message"),
+                      findtext(root, "Resource"), findtext(root, "RequestId"),
+                      findtext(root, "HostId"), resp, bucket, key)
+
+
+def _encrypted(headers: Mapping[str, str]) -> bool:
+    return any(h.lower().startswith("x-amz-server-side-encryption") for h in headers)
+
+
+def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
+              parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
+              part_headers: Mapping[str, str], progress: ProgressAdapter,
+              cancel: CancelToken | None) -> list[tuple[int, str]]:
+    """Upload parts on a bounded pool; at most workers+1 part bodies are in memory."""
+    results: dict[int, str] = {}
+    slots = threading.BoundedSemaphore(workers + 1)
+    lock = threading.Lock()
+
+    def job(number: int, load: Callable[[], bytes]) -> None:
+        try:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            data = load()
+            etag = upload_part(client, bucket, key, upload_id, number, data, part_headers, cancel)
+            with lock:
+                results[number] = etag
+            progress.update(len(data))
+        finally:
+            slots.release()
+
+    futures: list[Future] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers),
+                            thread_name_prefix="minbrowse-part") as pool:
+        try:
+            for number, load in parts:
+                while not slots.acquire(timeout=0.2):
+                    _raise_first_failure(futures)
+                _raise_first_failure(futures)
+                futures.append(pool.submit(job, number, load))
+            wait(futures)
+            for fut in futures:
+                fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    return sorted(results.items())
+
+
+def _raise_first_failure(futures: list[Future]) -> None:
+    for fut in futures:
+        if fut.done() and not fut.cancelled() and fut.exception() is not None:
+            raise fut.exception()  # type: ignore[misc]

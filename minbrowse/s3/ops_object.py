@@ -1,0 +1,169 @@
+"""Object read/delete operations: get_object, fget_object (atomic), stat_object, remove_object(s)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from .cancel import CancelToken, ProgressAdapter
+from .datatypes import Object, object_from_headers
+from .deleteobjects import DeleteError, DeleteObject, delete_request_xml, parse_delete_result
+from .encryption import SseCustomerKey
+from .errors import S3ClientError
+from .hashing import md5_base64
+from .response import ObjectResponse
+from .urls import check_bucket_name, check_object_name
+from .xmlutil import parse_xml, to_bytes
+
+if TYPE_CHECKING:
+    from .client import Client
+
+_COPY_CHUNK = 1024 * 1024
+
+
+def _ssec_headers(client: "Client", ssec: SseCustomerKey | None) -> dict[str, str]:
+    if ssec is None:
+        return {}
+    if not isinstance(ssec, SseCustomerKey):
+        raise ValueError("ssec must be SseCustomerKey type")
+    if not client.secure:
+        raise S3ClientError("SSE-C operations must be performed over a secure connection")
+    return dict(ssec.headers())
+
+
+def _query(version_id: str | None, extra: dict | None) -> list[tuple[str, str]]:
+    q: list[tuple[str, str]] = []
+    if version_id:
+        q.append(("versionId", version_id))
+    if extra:
+        q.extend((k, str(v)) for k, v in extra.items())
+    return q
+
+
+class ObjectOps:
+    """Mixin for Client: reading, stat and removal of objects."""
+
+    def get_object(self: "Client", bucket_name: str, object_name: str, offset: int = 0,
+                   length: int = 0, request_headers: dict | None = None,
+                   ssec: SseCustomerKey | None = None, version_id: str | None = None,
+                   extra_query_params: dict | None = None) -> ObjectResponse:
+        check_bucket_name(bucket_name)
+        check_object_name(object_name)
+        if offset < 0 or length < 0:
+            raise ValueError("offset and length must be >= 0")
+        headers = dict(request_headers or {})
+        headers.update(_ssec_headers(self, ssec))
+        ranged = bool(offset or length)
+        if length:
+            headers["Range"] = f"bytes={offset}-{offset + length - 1}"
+        elif offset:
+            headers["Range"] = f"bytes={offset}-"
+        resp = self._request("GET", bucket_name, object_name, headers=headers,
+                             query=_query(version_id, extra_query_params), stream=True)
+        return ObjectResponse(resp, verify_md5=not ranged and "Range" not in headers)
+
+    def stat_object(self: "Client", bucket_name: str, object_name: str,
+                    ssec: SseCustomerKey | None = None, version_id: str | None = None,
+                    extra_headers: dict | None = None,
+                    extra_query_params: dict | None = None) -> Object:
+        check_bucket_name(bucket_name)
+        check_object_name(object_name)
+        headers = dict(extra_headers or {})
+        headers.update(_ssec_headers(self, ssec))
+        resp = self._request("HEAD", bucket_name, object_name, headers=headers,
+                             query=_query(version_id, extra_query_params))
+        return object_from_headers(bucket_name, object_name, resp.headers)
+
+    def fget_object(self: "Client", bucket_name: str, object_name: str, file_path: str,
+                    request_headers: dict | None = None, ssec: SseCustomerKey | None = None,
+                    version_id: str | None = None, extra_query_params: dict | None = None,
+                    tmp_file_path: str | None = None, progress=None,
+                    cancel: CancelToken | None = None) -> Object:
+        """Download to `file_path` atomically: temp file in the same folder, renamed when complete.
+
+        On any failure or cancellation the previous file is untouched and no temp file remains.
+        """
+        check_bucket_name(bucket_name)
+        check_object_name(object_name)
+        if os.path.isdir(file_path):
+            raise ValueError(f"file {file_path} is a directory")
+        folder = os.path.dirname(os.path.abspath(file_path))
+        os.makedirs(folder, exist_ok=True)
+        reporter = ProgressAdapter(progress)
+        response = self.get_object(bucket_name, object_name, request_headers=request_headers,
+                                   ssec=ssec, version_id=version_id,
+                                   extra_query_params=extra_query_params)
+        info = object_from_headers(bucket_name, object_name, response.headers)
+        reporter.set_meta(object_name, info.size or 0)
+        if tmp_file_path:
+            tmp_path = tmp_file_path
+            fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        else:
+            fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=".minbrowse-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in response.stream(_COPY_CHUNK):
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    out.write(chunk)
+                    reporter.update(len(chunk))
+            _apply_mode(tmp_path)
+            os.replace(tmp_path, file_path)
+        except BaseException:
+            response.close()
+            try:
+                os.unlink(tmp_path)
+            except FileNotFoundError:
+                pass
+            raise
+        finally:
+            response.close()
+        return info
+
+    def remove_object(self: "Client", bucket_name: str, object_name: str,
+                      version_id: str | None = None) -> None:
+        check_bucket_name(bucket_name)
+        check_object_name(object_name)
+        self._request("DELETE", bucket_name, object_name, query=_query(version_id, None))
+
+    def remove_objects(self: "Client", bucket_name: str,
+                       delete_object_list: Iterable[DeleteObject],
+                       bypass_governance_mode: bool = False) -> Iterator[DeleteError]:
+        """Lazily delete in batches of 1000; yields a DeleteError per failed key."""
+        check_bucket_name(bucket_name)
+        objects = iter(delete_object_list)
+        headers_extra = ({"x-amz-bypass-governance-retention": "true"}
+                         if bypass_governance_mode else {})
+        while True:
+            batch = list(itertools.islice(objects, 1000))
+            if not batch:
+                return
+            for obj in batch:
+                if not isinstance(obj, DeleteObject):
+                    raise ValueError("delete_object_list must hold DeleteObject items")
+            body = to_bytes(delete_request_xml(batch, quiet=True))
+            headers = {"Content-Type": "application/xml", "Content-MD5": md5_base64(body),
+                       **headers_extra}
+            resp = self._request("POST", bucket_name, query=[("delete", "")], headers=headers,
+                                 body=body)
+            _, errors = parse_delete_result(parse_xml(resp.content))
+            yield from errors
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
+
+
+def _apply_mode(path: str) -> None:
+    """Give the downloaded file the usual umask-derived mode (mkstemp creates 0600)."""
+    try:
+        os.chmod(path, 0o666 & ~_UMASK)
+    except OSError:
+        pass

@@ -1,0 +1,332 @@
+"""HTTP execution for the client: pooled session, signing, retries, region discovery, redirects, errors.
+
+Threading model: one Transport (and its requests.Session) is shared by every thread of a Client.
+The session's adapter pool is sized to the configured concurrency; cookies are refused; all
+per-request state lives on the stack. The region cache is guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http.cookiejar import DefaultCookiePolicy
+from typing import Callable, Mapping
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .cancel import CancelToken
+from .credentials import Credentials, Provider
+from .errors import InvalidResponseError, RetryError, S3Error, ServerError
+from .signer import EMPTY_SHA256, UNSIGNED_PAYLOAD, sign_v4_s3
+from .trace import Tracer
+from .urls import BaseURL, Query
+from .xmlutil import find, findtext, parse_xml
+
+MAX_ERROR_BODY = 64 * 1024
+MAX_XML_RESPONSE = 16 * 1024 * 1024
+RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
+RETRYABLE_CODES = frozenset({
+    "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
+    "ThrottlingException", "RequestThrottled", "TooManyRequests",
+})
+_HEAD_CODES = {
+    301: ("PermanentRedirect", "Moved permanently"),
+    307: ("Redirect", "Temporary redirect"),
+    400: ("BadRequest", "Bad request"),
+    403: ("AccessDenied", "Access denied"),
+    405: ("MethodNotAllowed", "The specified method is not allowed"),
+    409: ("Conflict", "Conflict"),
+    412: ("PreconditionFailed", "At least one of the preconditions did not hold"),
+    416: ("InvalidRange", "The requested range is not satisfiable"),
+    501: ("NotImplemented", "Not implemented by this server"),
+}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff with full jitter."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.2
+    max_delay: float = 4.0
+    max_total: float = 60.0
+
+    def delay(self, attempt: int) -> float:
+        return random.uniform(0, min(self.max_delay, self.base_delay * (2 ** attempt)))
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 120.0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Transport:
+    """Signs and sends S3 requests; owns the connection pool and the region cache."""
+
+    def __init__(self, base_url: BaseURL, provider: Provider | None, region: str | None,
+                 session: requests.Session | None = None, *, pool_size: int = 16,
+                 timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
+                 cert_check: bool = True, ca_bundle: str | None = None,
+                 clock: Callable[[], datetime] = _utcnow):
+        self.base_url = base_url
+        self.provider = provider
+        self.region = region
+        self.timeouts = timeouts
+        self.retry = retry
+        self.clock = clock
+        self.tracer: Tracer | None = None
+        self._regions: dict[str, str] = {}
+        self._lock = threading.Lock()
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4),
+                                  max_retries=0, pool_block=False)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.verify = ca_bundle if ca_bundle else cert_check
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        self.session = session
+
+    # -- credentials and region ---------------------------------------------------------
+    def credentials(self) -> Credentials | None:
+        return self.provider.retrieve() if self.provider is not None else None
+
+    def region_for(self, bucket: str | None) -> str:
+        if self.region:
+            return self.region
+        if not bucket:
+            return self.base_url.aws_region or "us-east-1"
+        with self._lock:
+            cached = self._regions.get(bucket)
+        if cached:
+            return cached
+        region = self._discover_region(bucket)
+        with self._lock:
+            self._regions[bucket] = region
+        return region
+
+    def remember_region(self, bucket: str, region: str) -> None:
+        with self._lock:
+            self._regions[bucket] = region
+
+    def forget_region(self, bucket: str) -> None:
+        with self._lock:
+            self._regions.pop(bucket, None)
+
+    def _discover_region(self, bucket: str) -> str:
+        if self.provider is None:
+            return self.base_url.aws_region or "us-east-1"
+        default = self.base_url.aws_region or "us-east-1"
+        try:
+            resp = self.request("GET", bucket, query=[("location", "")], region=default,
+                                discover=False)
+        except S3Error as exc:
+            if exc.code in ("NoSuchBucket",):
+                raise
+            return exc.response.headers.get("x-amz-bucket-region", default) \
+                if exc.response is not None else default
+        root = parse_xml(resp.content, MAX_XML_RESPONSE)
+        location = (root.text or "").strip()
+        if not location:
+            return "us-east-1"
+        return "eu-west-1" if location == "EU" else location
+
+    # -- the request loop ----------------------------------------------------------------
+    def request(self, method: str, bucket: str | None = None, key: str | None = None, *,
+                query: Query | Mapping[str, str] | None = None,
+                headers: Mapping[str, str] | None = None, body: bytes | None = None,
+                stream: bool = False, region: str | None = None, discover: bool = True,
+                retryable: bool = True, cancel: CancelToken | None = None,
+                content_sha256: str | None = None,
+                timeout: object = "default") -> requests.Response:
+        """Send a signed request; return the 2xx response or raise S3Error/RetryError."""
+        if region is None:
+            region = self.region_for(bucket) if discover else (self.region or "us-east-1")
+        if body is not None and content_sha256 is None:
+            if self.base_url.secure and len(body) > 1024 * 1024:
+                content_sha256 = UNSIGNED_PAYLOAD
+            else:
+                content_sha256 = hashlib.sha256(body).hexdigest()
+        started = time.monotonic()
+        attempt = 0
+        redirected = False
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            url = self.base_url.build(region, bucket, key, query)
+            try:
+                resp = self._send_once(method, url, region, headers or {}, body,
+                                       content_sha256 or EMPTY_SHA256, stream, timeout)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if not retryable or not self._backoff(attempt, started, cancel):
+                    raise RetryError(
+                        f"{method} request failed after {attempt + 1} attempt(s) in "
+                        f"{time.monotonic() - started:.1f}s; last cause: {_describe(exc)}",
+                        exc) from None
+                attempt += 1
+                continue
+            if resp.status_code < 300:
+                return resp
+            error = self._error_from(resp, method, bucket, key)
+            new_region = resp.headers.get("x-amz-bucket-region") or _error_region(error)
+            if (bucket and not redirected and new_region and new_region != region
+                    and resp.status_code in (301, 307, 400)):
+                self.remember_region(bucket, new_region)
+                region, redirected = new_region, True
+                continue
+            if retryable and (resp.status_code in RETRYABLE_STATUS or error.code in RETRYABLE_CODES):
+                if self._backoff(attempt, started, cancel):
+                    attempt += 1
+                    continue
+            raise error
+
+    def _send_once(self, method: str, url: str, region: str, headers: Mapping[str, str],
+                   body: bytes | None, content_sha256: str, stream: bool,
+                   timeout: object = "default") -> requests.Response:
+        creds = self.credentials()
+        hdrs = dict(headers)
+        if body is not None:
+            hdrs["Content-Length"] = str(len(body))
+        if creds is not None:
+            hdrs = sign_v4_s3(method, url, region, hdrs, creds, content_sha256, self.clock())
+        elif content_sha256 and "x-amz-content-sha256" not in hdrs:
+            hdrs["x-amz-content-sha256"] = content_sha256
+        if self.tracer is not None:
+            self.tracer.request(method, url, hdrs)
+        resp = self.session.request(
+            method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
+            timeout=((self.timeouts.connect, self.timeouts.read) if timeout == "default"
+                     else (self.timeouts.connect, timeout)))
+        if not stream or resp.status_code >= 300:
+            # Materialise small bodies now (errors, XML documents); streams stay open.
+            try:
+                resp._content = _read_capped(resp, MAX_XML_RESPONSE)  # noqa: SLF001
+            except requests.RequestException:
+                resp.close()
+                raise
+        if self.tracer is not None:
+            self.tracer.response(resp.status_code, resp.headers,
+                                 None if stream and resp.status_code < 300 else resp._content)
+        return resp
+
+    def _backoff(self, attempt: int, started: float, cancel: CancelToken | None) -> bool:
+        """Sleep before the next attempt; False when the attempt or time budget is spent."""
+        if attempt + 1 >= self.retry.max_attempts:
+            return False
+        delay = self.retry.delay(attempt)
+        if time.monotonic() - started + delay > self.retry.max_total:
+            return False
+        if cancel is not None:
+            if cancel.wait(delay):
+                cancel.raise_if_cancelled()
+        else:
+            time.sleep(delay)
+        return True
+
+    # -- errors --------------------------------------------------------------------------
+    def _error_from(self, resp: requests.Response, method: str, bucket: str | None,
+                    key: str | None) -> S3Error:
+        body = resp.content or b""
+        code = message = resource = request_id = host_id = None
+        if body.strip() and method != "HEAD":
+            try:
+                root = parse_xml(body, MAX_ERROR_BODY * 16)
+            except InvalidResponseError:
+                root = None
+            if root is not None:
+                err = root if root.tag.rsplit("}", 1)[-1] == "Error" else find(root, "Error")
+                err = err if err is not None else root
+                code = findtext(err, "Code")
+                message = findtext(err, "Message")
+                resource = findtext(err, "Resource")
+                request_id = findtext(err, "RequestId")
+                host_id = findtext(err, "HostId")
+                bucket = findtext(err, "BucketName") or bucket
+                key = findtext(err, "Key") or key
+            elif resp.status_code >= 500:
+                raise ServerError(f"server failed with HTTP {resp.status_code} and a non-XML body",
+                                  resp.status_code)
+        if not code:
+            code, message = self._code_from_status(resp.status_code, bucket, key)
+        request_id = request_id or resp.headers.get("x-amz-request-id")
+        host_id = host_id or resp.headers.get("x-amz-id-2")
+        if code == "RequestTimeTooSkewed":
+            message = _skew_message(resp, self.clock(), message)
+        return S3Error(code, message, resource or _resource(bucket, key), request_id, host_id,
+                       resp, bucket, key)
+
+    @staticmethod
+    def _code_from_status(status: int, bucket: str | None, key: str | None) -> tuple[str, str]:
+        if status == 404:
+            if key:
+                return "NoSuchKey", "Object does not exist"
+            if bucket:
+                return "NoSuchBucket", "Bucket does not exist"
+            return "ResourceNotFound", "Request resource not found"
+        if status in _HEAD_CODES:
+            return _HEAD_CODES[status]
+        if status >= 500:
+            return "ServerError", f"Server error (HTTP {status})"
+        return "UnknownError", f"Unexpected HTTP status {status}"
+
+
+def _resource(bucket: str | None, key: str | None) -> str:
+    return "/" + "/".join(p for p in (bucket, key) if p)
+
+
+def _error_region(error: S3Error) -> str | None:
+    if error.code != "AuthorizationHeaderMalformed" or error.response is None:
+        return None
+    try:
+        return findtext(parse_xml(error.response.content), "Region")
+    except InvalidResponseError:
+        return None
+
+
+def _skew_message(resp: requests.Response, now: datetime, message: str | None) -> str:
+    server_date = resp.headers.get("Date")
+    try:
+        server = email.utils.parsedate_to_datetime(server_date) if server_date else None
+    except (TypeError, ValueError):
+        server = None
+    if server is None:
+        return (message or "") + " (this machine's clock differs too much from the server's)"
+    skew = (now - server).total_seconds()
+    direction = "ahead of" if skew > 0 else "behind"
+    return (f"this machine's clock is {abs(skew):.0f} s {direction} the server's "
+            f"(server time {server.isoformat()}); fix the clock (e.g. enable NTP) and retry")
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    if len(text) > 300:
+        text = text[:300] + "…"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _read_capped(resp: requests.Response, cap: int) -> bytes:
+    declared = resp.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        resp.close()
+        raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
+                                   f"response body of {declared} bytes exceeds the {cap}-byte cap")
+    chunks, total = [], 0
+    for chunk in resp.iter_content(64 * 1024):
+        total += len(chunk)
+        if total > cap:
+            resp.close()
+            raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
+                                       f"response body exceeds the {cap}-byte cap")
+        chunks.append(chunk)
+    return b"".join(chunks)
