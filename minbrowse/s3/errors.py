@@ -38,12 +38,16 @@ class NotSupportedError(MinioException):
     """The server does not implement the requested (extension) API."""
 
 
-class RetryError(MinioException):
-    """Retries were exhausted; `last_cause` names what failed last."""
+class TransportError(MinioException):
+    """The request could not be completed at the connection level (TLS, DNS, resets...)."""
 
     def __init__(self, message: str, last_cause: BaseException | None = None):
         self.last_cause = last_cause
         super().__init__(message)
+
+
+class RetryError(TransportError):
+    """Retries were exhausted; `last_cause` names what failed last."""
 
 
 class S3Error(MinioException):

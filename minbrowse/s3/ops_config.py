@@ -9,7 +9,7 @@ from .commonconfig import Tags
 from .errors import S3Error
 from .hashing import md5_base64
 from .lifecycle import LifecycleConfig
-from .listen import ListenStream, listen_query
+from .listen import ListenStream, listen_query, unsupported_listen_error
 from .notification import NotificationConfig
 from .objectlock import ObjectLockConfig
 from .replication import ReplicationConfig
@@ -93,8 +93,15 @@ class ConfigOps:
         check_bucket_name(bucket_name)
         if self._base_url.is_aws:
             raise ValueError("listen_bucket_notification() is not supported by Amazon S3")
-        resp = self._request("GET", bucket_name, query=listen_query(prefix, suffix, events),
-                             stream=True, timeout=None)
+        try:
+            resp = self._request("GET", bucket_name,
+                                 query=listen_query(prefix, suffix, events),
+                                 stream=True, timeout=None)
+        except S3Error as err:
+            mapped = unsupported_listen_error(err)
+            if mapped is not None:
+                raise mapped from err
+            raise
         return ListenStream(resp)
 
     # -- encryption ----------------------------------------------------------------------
@@ -166,4 +173,4 @@ class ConfigOps:
         resp = self._request("POST", bucket_name, object_name,
                              query=[("select", ""), ("select-type", "2")], body=body,
                              headers={"Content-Type": "application/xml"}, stream=True)
-        return SelectObjectReader(resp)
+        return SelectObjectReader(resp, bucket_name, object_name)

@@ -22,7 +22,7 @@ from requests.adapters import HTTPAdapter
 
 from .cancel import CancelToken
 from .credentials import Credentials, Provider
-from .errors import InvalidResponseError, RetryError, S3Error, ServerError
+from .errors import InvalidResponseError, RetryError, S3Error, ServerError, TransportError
 from .signer import EMPTY_SHA256, UNSIGNED_PAYLOAD, sign_v4_s3
 from .trace import Tracer
 from .urls import BaseURL, Query
@@ -168,6 +168,9 @@ class Transport:
             try:
                 resp = self._send_once(method, url, region, headers or {}, body,
                                        content_sha256 or EMPTY_SHA256, stream, timeout)
+            except requests.exceptions.SSLError as exc:
+                raise TransportError(f"TLS failure talking to {self.base_url.netloc()}: "
+                                 f"{_describe(exc)}", exc) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if not retryable or not self._backoff(attempt, started, cancel):
                     raise RetryError(
@@ -195,7 +198,7 @@ class Transport:
                    body: bytes | None, content_sha256: str, stream: bool,
                    timeout: object = "default") -> requests.Response:
         creds = self.credentials()
-        hdrs = dict(headers)
+        hdrs = {name: str(value).strip() for name, value in headers.items()}
         if body is not None:
             hdrs["Content-Length"] = str(len(body))
         if creds is not None:

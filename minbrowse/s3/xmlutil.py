@@ -93,7 +93,9 @@ def SubElement(parent: Element, tag: str, text: str | None = None) -> Element:
 
 def to_bytes(element: Element) -> bytes:
     ET.register_namespace("", S3_NS)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=False)
+    data = ET.tostring(element, encoding="utf-8", xml_declaration=False)
+    # ElementTree leaves CR raw and parsers fold CRLF to LF: a raw CR can only come from text.
+    return data.replace(b"\r", b"&#13;")
 
 
 def marshal(obj: Any) -> bytes:
