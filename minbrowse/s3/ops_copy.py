@@ -112,7 +112,8 @@ class CopyOps:
                 base = {**src.headers(), **ssec_headers}
                 if etag and not src.match_etag:
                     base["x-amz-copy-source-if-match"] = etag
-                for part_start, part_len in split_range(start, length, limit):
+                for part_start, part_len in split_range(start, length, limit,
+                                                        self.min_part_size):
                     number += 1
                     hdrs = dict(base)
                     if part_len:
@@ -126,10 +127,17 @@ class CopyOps:
             raise
 
 
-def split_range(start: int, length: int, limit: int) -> list[tuple[int, int]]:
-    """Split [start, start+length) into equal parts of at most `limit` bytes (one for empty)."""
+def split_range(start: int, length: int, limit: int,
+                min_size: int = 1) -> list[tuple[int, int]]:
+    """Split [start, start+length) into near-equal parts of about `limit` bytes (one for empty).
+
+    Parts never drop below `min_size` (S3's minimum for all but the object's last part), even
+    when that makes them a little larger than a small test `limit`.
+    """
     if length <= 0:
         return [(start, 0)]
     count = -(-length // limit)
+    if count > 1 and -(-length // count) < min_size:
+        count = max(1, length // min_size)
     size = -(-length // count)
     return [(start + i * size, min(size, length - i * size)) for i in range(count)]

