@@ -136,7 +136,10 @@ class Transport:
                 raise
             return exc.response.headers.get("x-amz-bucket-region", default) \
                 if exc.response is not None else default
-        root = parse_xml(resp.content, MAX_XML_RESPONSE)
+        try:
+            root = parse_xml(resp.content, MAX_XML_RESPONSE)
+        except InvalidResponseError:  # a server without GetBucketLocation: use the default
+            return default
         location = (root.text or "").strip()
         if not location:
             return "us-east-1"
