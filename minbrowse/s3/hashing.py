@@ -15,3 +15,8 @@ def md5_base64(data: bytes) -> str:
 
 def etag_is_md5(etag: str | None) -> bool:
     return bool(etag) and bool(_MD5_ETAG.match(etag.strip('"').lower()))
+
+
+def clean_etag(value: str | None) -> str:
+    """An ETag without any quotes (as minio-py reports them)."""
+    return (value or "").replace('"', "")

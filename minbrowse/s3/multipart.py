@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult, parse_iso8601
 from .errors import InvalidResponseError, S3Error
-from .hashing import etag_is_md5, md5_base64
+from .hashing import clean_etag, etag_is_md5, md5_base64
 from .xmlutil import SubElement, find, findtext, new_element, parse_xml, to_bytes
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number:
     hdrs = {**headers, "Content-MD5": md5}
     resp = client._request("PUT", bucket, key, body=data, headers=hdrs, cancel=cancel,
                            query=[("partNumber", str(number)), ("uploadId", upload_id)])
-    etag = (resp.headers.get("ETag") or "").strip('"')
+    etag = clean_etag(resp.headers.get("ETag"))
     if etag_is_md5(etag) and not _encrypted(headers):
         if base64.b64decode(md5).hex() != etag.lower():
             raise InvalidResponseError(resp.status_code, None,
@@ -60,7 +60,7 @@ def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, nu
                            query=[("partNumber", str(number)), ("uploadId", upload_id)])
     root = parse_xml(resp.content)
     _raise_embedded_error(root, resp, bucket, key)
-    return (findtext(root, "ETag") or "").strip('"')
+    return clean_etag(findtext(root, "ETag"))
 
 
 def complete(client: "Client", bucket: str, key: str, upload_id: str,
@@ -76,7 +76,7 @@ def complete(client: "Client", bucket: str, key: str, upload_id: str,
     result = parse_xml(resp.content)
     _raise_embedded_error(result, resp, bucket, key)
     return ObjectWriteResult(bucket, key, resp.headers.get("x-amz-version-id"),
-                             (findtext(result, "ETag") or "").strip('"') or None,
+                             clean_etag(findtext(result, "ETag")) or None,
                              resp.headers, location=findtext(result, "Location"))
 
 

@@ -8,6 +8,7 @@ from . import multipart
 from .commonconfig import COPY, REPLACE
 from .copysource import ComposeSource, CopySource
 from .datatypes import ObjectWriteResult, parse_iso8601
+from .hashing import clean_etag
 from .objectheaders import write_headers
 from .urls import check_bucket_name, check_object_name
 from .xmlutil import findtext, parse_xml
@@ -62,7 +63,7 @@ class CopyOps:
         root = parse_xml(resp.content)
         multipart._raise_embedded_error(root, resp, bucket_name, object_name)  # noqa: SLF001
         return ObjectWriteResult(bucket_name, object_name, resp.headers.get("x-amz-version-id"),
-                                 (findtext(root, "ETag") or "").strip('"') or None, resp.headers,
+                                 clean_etag(findtext(root, "ETag")) or None, resp.headers,
                                  parse_iso8601(findtext(root, "LastModified")))
 
     def compose_object(self: "Client", bucket_name: str, object_name: str,

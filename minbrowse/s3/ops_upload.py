@@ -11,7 +11,7 @@ from . import multipart
 from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
 from .errors import InvalidResponseError, S3ClientError
-from .hashing import etag_is_md5
+from .hashing import clean_etag, etag_is_md5
 from .objectheaders import write_headers
 from .urls import check_bucket_name, check_object_name
 
@@ -117,7 +117,7 @@ class UploadOps:
         digest = hashlib.md5(body).digest()
         hdrs = {**headers, "Content-MD5": base64.b64encode(digest).decode()}
         resp = self._request("PUT", bucket, key, headers=hdrs, body=body, cancel=cancel)
-        etag = (resp.headers.get("ETag") or "").strip('"')
+        etag = clean_etag(resp.headers.get("ETag"))
         encrypted = any(h.lower().startswith("x-amz-server-side-encryption") for h in headers)
         if etag_is_md5(etag) and not encrypted and etag.lower() != digest.hex():
             raise InvalidResponseError(resp.status_code, None,

@@ -19,11 +19,20 @@ _SECRET_QUERY = re.compile(
     r"x-amz-credential|x-amz-security-token|Signature|AWSAccessKeyId)=)[^&\s]*",
 )
 _CRED_IN_AUTH = re.compile(r"(Credential=)[^/,\s]+")
+# Error bodies (AWS SignatureDoesNotMatch) echo the canonical request: signed header values,
+# session token and SSE-C key included. Unclosed elements (a cut body) are redacted too.
+_SECRET_ELEMENTS = re.compile(
+    r"(<(CanonicalRequest|CanonicalRequestBytes|StringToSign|StringToSignBytes|"
+    r"SignatureProvided|AWSAccessKeyId)>).*?(</\2>|$)", re.S)
 _SIG_IN_AUTH = re.compile(r"(Signature=)[0-9a-fA-F]+")
 
 
 def redact_url(url: str) -> str:
     return _SECRET_QUERY.sub(r"\1REDACTED", url)
+
+
+def redact_body(text: str) -> str:
+    return _SECRET_ELEMENTS.sub(lambda m: f"{m.group(1)}REDACTED{m.group(3)}", text)
 
 
 def redact_header(name: str, value: str) -> str:
@@ -53,7 +62,7 @@ class Tracer:
     def response(self, status: int, headers: Mapping[str, str], body: bytes | None = None) -> None:
         text = f"HTTP {status}\n{self._headers(headers)}"
         if body:
-            text += body[:4096].decode("utf-8", "replace") + "\n"
+            text += redact_body(body[:64 * 1024].decode("utf-8", "replace"))[:4096] + "\n"
         self._write(text + "---------END-HTTP---------\n")
 
     def _write(self, text: str) -> None:

@@ -174,7 +174,9 @@ class Transport:
             except requests.exceptions.SSLError as exc:
                 raise TransportError(f"TLS failure talking to {self.base_url.netloc()}: "
                                  f"{_describe(exc)}", exc) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection broke while a body was being read.
                 if not retryable or not self._backoff(attempt, started, cancel):
                     raise RetryError(
                         f"{method} request failed after {attempt + 1} attempt(s) in "
@@ -184,7 +186,14 @@ class Transport:
                 continue
             if resp.status_code < 300:
                 return resp
-            error = self._error_from(resp, method, bucket, key)
+            try:
+                error = self._error_from(resp, method, bucket, key)
+            except ServerError:  # 5xx with a non-XML body (e.g. a load balancer's HTML page)
+                if (retryable and resp.status_code in RETRYABLE_STATUS
+                        and self._backoff(attempt, started, cancel)):
+                    attempt += 1
+                    continue
+                raise
             new_region = resp.headers.get("x-amz-bucket-region") or _error_region(error)
             if (bucket and not redirected and new_region and new_region != region
                     and resp.status_code in (301, 307, 400)):
