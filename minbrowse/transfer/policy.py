@@ -1,0 +1,37 @@
+"""What to do when a download target already exists locally, and `name (1).ext` naming."""
+
+from __future__ import annotations
+
+import enum
+import os
+from typing import Callable, Collection
+
+
+class ExistingFilePolicy(enum.Enum):
+    """SKIP keeps the local file; OVERWRITE replaces it atomically (temp file + rename);
+    RENAME downloads next to it as ``name (1).ext`` (first free number)."""
+
+    SKIP = "skip"
+    OVERWRITE = "overwrite"
+    RENAME = "rename"
+
+
+def numbered_name(path: str, number: int) -> str:
+    """``dir/photo.jpg`` + 2 -> ``dir/photo (2).jpg``; dotfiles keep their leading dot."""
+    folder, name = os.path.split(path)
+    stem, ext = os.path.splitext(name)
+    return os.path.join(folder, f"{stem} ({number}){ext}")
+
+
+def free_name(
+    path: str,
+    taken: Collection[str] = (),
+    exists: Callable[[str], bool] = os.path.lexists,
+    limit: int = 100_000,
+) -> str:
+    """First ``name (n).ext`` (n = 1, 2, ...) that neither exists nor is in `taken`."""
+    for number in range(1, limit + 1):
+        candidate = numbered_name(path, number)
+        if candidate not in taken and not exists(candidate):
+            return candidate
+    raise FileExistsError(f"no free name found for {os.path.basename(path)!r}")
