@@ -1,0 +1,71 @@
+"""The command palette (ctrl+p): every action by a plain name with its key.
+
+Extension point: `register_command(PaletteCommand(...))` adds entries (e.g. editors);
+`CommandsProvider` lists the app actions and everything registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .keymap import APP_ACTIONS, effective_key, key_label
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """A palette entry that runs an action string on the app (e.g. "preview")."""
+
+    name: str
+    action: str
+    help: str = ""
+    key: str = ""
+    mutating: bool = False
+
+
+EXTRA_COMMANDS: list[PaletteCommand] = []
+
+
+def register_command(command: PaletteCommand) -> None:
+    """Add (or replace, by name) a palette command."""
+    EXTRA_COMMANDS[:] = [c for c in EXTRA_COMMANDS if c.name != command.name] + [command]
+
+
+def all_commands(overrides: dict[str, str] | None = None) -> list[PaletteCommand]:
+    overrides = overrides or {}
+    builtin = [PaletteCommand(spec.name, spec.action, spec.description,
+                              key_label(effective_key(spec, overrides)), spec.mutating)
+               for spec in APP_ACTIONS]
+    return builtin + list(EXTRA_COMMANDS)
+
+
+def _title(command: PaletteCommand) -> str:
+    return f"{command.name}  ({command.key})" if command.key else command.name
+
+
+class CommandsProvider(Provider):
+    """Lists every minbrowse action; read-only mode marks the mutating ones."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        return all_commands(getattr(self.app, "keymap_overrides", {}))
+
+    def _help(self, command: PaletteCommand) -> str:
+        if command.mutating and getattr(self.app, "read_only", False):
+            return f"{command.help} (disabled: read-only)"
+        return command.help
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(_title(command), partial(self.app.run_action, command.action),
+                               help=self._help(command))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            title = _title(command)
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, command.action),
+                          text=title, help=self._help(command))

@@ -1,0 +1,1 @@
+"""Modal screens: help, preview, confirmations, prompts, presigned URL."""

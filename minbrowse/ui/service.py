@@ -1,0 +1,405 @@
+"""The one place the UI talks to S3: runs client calls on thread workers, posts typed results.
+
+Widgets never call this module's client; the app forwards their request messages here.
+Every job runs in its own worker group (listing, tree, detail, preview, usage, presign,
+action); a new listing/detail/preview request cancels the stale one, and results are
+tagged with the request's generation so the app drops answers for places already left.
+No exception escapes a job: each becomes a `ServiceFailure` with an S3 code and message.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable
+
+from textual.app import App
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from . import convert
+from .messages import (
+    ActionDone,
+    BucketsLoaded,
+    DetailLoaded,
+    ListingDone,
+    ListingPage,
+    PresignDone,
+    PreviewLoaded,
+    ServiceFailure,
+    TreeChildrenLoaded,
+    UsageProgress,
+)
+from .models import Detail, DetailSection, Location, PresignResult, PreviewData, Usage
+
+log = logging.getLogger("minbrowse.ui.service")
+
+PAGE_ROWS = 1000
+PAGE_MAX_WAIT = 0.25  # seconds: flush a partial page after this long
+PAGES_IN_FLIGHT = 2
+PAGE_YIELD = 0.0  # seconds; sleep(0) still releases the GIL to the event loop
+PREVIEW_BYTES = 64 * 1024
+TREE_SCAN_LIMIT = 5000
+DELETE_BATCH = 1000
+
+
+class ReadOnlyRefused(Exception):
+    """A mutating call reached the service while the app is read-only."""
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """(code, message) for any exception, without traceback or secrets."""
+    try:
+        from minbrowse.s3.errors import NotSupportedError
+    except ImportError:  # pragma: no cover - errors.py always exists
+        NotSupportedError = ()  # type: ignore[assignment]
+    if isinstance(exc, ReadOnlyRefused):
+        return "ReadOnly", str(exc)
+    if NotSupportedError and isinstance(exc, NotSupportedError):
+        return "NotImplemented", str(exc) or "not supported by this server"
+    code = getattr(exc, "code", None)
+    message = getattr(exc, "message", None)
+    if isinstance(code, str) and code:
+        return code, str(message or exc)
+    status = getattr(exc, "status_code", None)
+    if status:
+        return f"HTTP {status}", str(exc)
+    return type(exc).__name__, str(exc) or type(exc).__name__
+
+
+def is_not_supported(exc: BaseException) -> bool:
+    code, _ = describe_error(exc)
+    return code in convert.NOT_SUPPORTED_CODES
+
+
+def _cancelled() -> bool:
+    try:
+        return get_current_worker().is_cancelled
+    except Exception:  # not inside a worker (direct call in tests)
+        return False
+
+
+class S3Service:
+    """Runs client operations on thread workers and posts results to `app`."""
+
+    def __init__(self, app: App, client: Any, *, read_only: bool = False,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self.client = client
+        self.read_only = read_only
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    # ---- plumbing -------------------------------------------------------------------
+
+    def set_client(self, client: Any) -> None:
+        """Swap the client (profile switch); running jobs of the old one are cancelled."""
+        for worker in list(self.app.workers):
+            if worker.group.startswith("s3-"):
+                worker.cancel()
+        self.client = client
+
+    def post(self, message: Message) -> None:
+        self.app.post_message(message)
+
+    def _submit(self, operation: str, group: str, job: Callable[[], None], *,
+                exclusive: bool = True, generation: int | None = None,
+                mutating: bool = False) -> None:
+        def guarded() -> None:
+            try:
+                if mutating and self.read_only:
+                    raise ReadOnlyRefused(f"{operation}: refused, minbrowse is read-only")
+                job()
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+                if _cancelled():
+                    return
+                code, message = describe_error(exc)
+                log.info("%s failed: %s: %s", operation, code, message)
+                self.post(ServiceFailure(operation, code, message, generation))
+
+        self.app.run_worker(guarded, name=operation, group=f"s3-{group}", exclusive=exclusive,
+                            thread=True, exit_on_error=False)
+
+    # ---- reads ----------------------------------------------------------------------
+
+    def list_buckets(self, generation: int) -> None:
+        def job() -> None:
+            buckets = [convert.bucket_info(b) for b in self.client.list_buckets()]
+            buckets.sort(key=lambda b: b.name)
+            self.post(BucketsLoaded(generation, buckets))
+
+        self._submit("list buckets", "buckets", job, generation=generation)
+
+    def list_objects(self, generation: int, location: Location, search: str = "") -> None:
+        """Stream the listing of `location` (keys starting with prefix+search) in pages."""
+
+        def job() -> None:
+            bucket = location.bucket
+            assert bucket is not None
+            prefix = location.prefix
+            rows: list = []
+            total = 0
+            last_flush = time.monotonic()
+            # at most PAGES_IN_FLIGHT pages queued: the event loop keeps time to paint and react
+            in_flight = threading.BoundedSemaphore(PAGES_IN_FLIGHT)
+
+            def send(batch: list) -> bool:
+                while not in_flight.acquire(timeout=0.1):
+                    if _cancelled():
+                        return False
+                self.post(ListingPage(generation, location, batch, in_flight.release))
+                time.sleep(PAGE_YIELD)  # hand the GIL to the event loop between pages
+                return True
+
+            for obj in self.client.list_objects(bucket, prefix=prefix + search, recursive=False):
+                if obj.object_name == prefix:
+                    continue  # the folder marker of the listed prefix itself
+                rows.append(convert.object_to_row(obj, prefix))
+                if len(rows) >= PAGE_ROWS or time.monotonic() - last_flush > PAGE_MAX_WAIT:
+                    if _cancelled() or not send(rows):
+                        return
+                    total += len(rows)
+                    rows = []
+                    last_flush = time.monotonic()
+            if _cancelled():
+                return
+            if rows:
+                if not send(rows):
+                    return
+                total += len(rows)
+            self.post(ListingDone(generation, location, total))
+
+        self._submit("list objects", "listing", job, generation=generation)
+
+    def list_tree_children(self, node_id: int, bucket: str, prefix: str) -> None:
+        def job() -> None:
+            names: list[str] = []
+            truncated = False
+            for scanned, obj in enumerate(self.client.list_objects(bucket, prefix=prefix)):
+                if scanned >= TREE_SCAN_LIMIT:
+                    truncated = True
+                    break
+                if getattr(obj, "is_dir", False) and obj.object_name != prefix:
+                    names.append(obj.object_name[len(prefix):])
+            self.post(TreeChildrenLoaded(node_id, bucket, prefix, names, truncated))
+
+        self._submit(f"list {bucket}/{prefix}", f"tree-{node_id}", job)
+
+    def load_detail(self, generation: int, bucket: str, key: str | None, is_dir: bool = False) -> None:
+        def job() -> None:
+            if key is None:
+                detail = self._bucket_detail(bucket)
+            elif is_dir:
+                detail = Detail(bucket, key, (DetailSection("Folder", (("Prefix", key),),
+                                                            note=None),))
+            else:
+                detail = self._object_detail(bucket, key)
+            if not _cancelled():
+                self.post(DetailLoaded(generation, detail))
+
+        self._submit("load details", "detail", job, generation=generation)
+
+    def _section(self, title: str, fetch: Callable[[], DetailSection]) -> DetailSection:
+        """Run one detail fetch; its failure is shown inline, never raised."""
+        try:
+            return fetch()
+        except Exception as exc:  # noqa: BLE001
+            code, message = describe_error(exc)
+            if code in convert.NOT_SUPPORTED_CODES:
+                return DetailSection(title, note="not supported by this server")
+            if code in convert.NONE_SET_CODES:
+                return DetailSection(title, note="none set")
+            if code == "InvalidRequest" and "object lock" in message.lower():
+                return DetailSection(title, note="none (object lock is not enabled on this bucket)")
+            return DetailSection(title, note=f"{code}: {message}", is_error=True)
+
+    def _bucket_detail(self, bucket: str) -> Detail:
+        def versioning() -> DetailSection:
+            config = self.client.get_bucket_versioning(bucket)
+            status = getattr(config, "status", None) or "Off"
+            return DetailSection("Versioning", (("Status", str(status)),))
+
+        return Detail(bucket, None, (DetailSection("Bucket", (("Name", bucket),)),
+                                     self._section("Versioning", versioning)))
+
+    def _object_detail(self, bucket: str, key: str) -> Detail:
+        stat = self.client.stat_object(bucket, key)  # a failure here fails the whole detail
+        badges: list[str] = []
+
+        def tags() -> DetailSection:
+            return convert.tags_section(self.client.get_object_tags(bucket, key))
+
+        def retention() -> DetailSection:
+            text = convert.retention_text(self.client.get_object_retention(bucket, key))
+            if text:
+                badges.append(f"RETENTION {text.split(' ')[0]}")
+                return DetailSection("Retention", (("Retention", text),))
+            return DetailSection("Retention", note="none set")
+
+        def legal_hold() -> DetailSection:
+            enabled = bool(self.client.is_object_legal_hold_enabled(bucket, key))
+            if enabled:
+                badges.append("LEGAL HOLD")
+            return DetailSection("Legal hold", (("Legal hold", "ON" if enabled else "OFF"),))
+
+        sections = (
+            convert.stat_section(stat),
+            convert.metadata_section(stat),
+            self._section("Tags", tags),
+            self._section("Retention", retention),
+            self._section("Legal hold", legal_hold),
+        )
+        return Detail(bucket, key, sections, tuple(badges))
+
+    def preview(self, bucket: str, key: str, size: int) -> None:
+        def job() -> None:
+            data = b""
+            content_type = ""
+            if size > 0:
+                length = min(size, PREVIEW_BYTES)
+                response = self.client.get_object(bucket, key, offset=0, length=length)
+                try:
+                    data = response.read(PREVIEW_BYTES)[:PREVIEW_BYTES]
+                    headers = getattr(response, "headers", {}) or {}
+                    content_type = str(headers.get("Content-Type") or headers.get("content-type") or "")
+                finally:
+                    response.close()
+                    getattr(response, "release_conn", lambda: None)()
+            if not _cancelled():
+                self.post(PreviewLoaded(PreviewData(bucket, key, content_type, data, size,
+                                                    truncated=size > len(data))))
+
+        self._submit("preview", "preview", job)
+
+    def usage(self, bucket: str, prefix: str) -> None:
+        """Count and size everything under prefix, posting progress as it goes."""
+
+        def job() -> None:
+            count = size = 0
+            for obj in self.client.list_objects(bucket, prefix=prefix, recursive=True):
+                count += 1
+                size += int(obj.size or 0)
+                if count % PAGE_ROWS == 0:
+                    if _cancelled():
+                        return
+                    self.post(UsageProgress(Usage(bucket, prefix, count, size, False)))
+            self.post(UsageProgress(Usage(bucket, prefix, count, size, True)))
+
+        self._submit("size and count", "usage", job)
+
+    def presign(self, bucket: str, key: str, expires: timedelta, copy: Callable[[str], None]) -> None:
+        """Presign a GET URL and try `copy` (pyperclip) on the worker thread."""
+
+        def job() -> None:
+            url = self.client.presigned_get_object(bucket, key, expires=expires)
+            expires_at = self.clock() + expires
+            ok, error = True, None
+            try:
+                copy(url)
+            except Exception as exc:  # noqa: BLE001 - no clipboard tool is a normal case
+                ok, error = False, f"{type(exc).__name__}: {exc}"
+            self.post(PresignDone(PresignResult(bucket, key, url, expires_at, ok, error)))
+
+        self._submit("presign", "presign", job)
+
+    # ---- writes (refused when read-only) ----------------------------------------------
+
+    def make_bucket(self, name: str) -> None:
+        def job() -> None:
+            self.client.make_bucket(name)
+            self.post(ActionDone("make bucket", f"Created bucket {name}"))
+
+        self._submit("make bucket", "action", job, exclusive=False, mutating=True)
+
+    def remove_bucket(self, name: str, empty_first: bool) -> None:
+        def job() -> None:
+            if empty_first:
+                listing = self.client.list_objects(name, recursive=True, include_version=True)
+                failed = self._delete_many(name, ((o.object_name, getattr(o, "version_id", None))
+                                                  for o in listing))
+                if failed:
+                    raise RuntimeError(f"{failed} object(s) could not be deleted; bucket kept")
+            self.client.remove_bucket(name)
+            self.post(ActionDone("remove bucket", f"Removed bucket {name}"))
+
+        self._submit("remove bucket", "action", job, exclusive=False, mutating=True)
+
+    def _expand(self, bucket: str, keys: Iterable[str]) -> Iterable[str]:
+        """Keys as given, with every folder (ending in '/') expanded recursively."""
+        for key in keys:
+            if key.endswith("/"):
+                for obj in self.client.list_objects(bucket, prefix=key, recursive=True):
+                    yield obj.object_name
+            else:
+                yield key
+
+    def _delete_many(self, bucket: str, items: Iterable[tuple[str, str | None]]) -> int:
+        from minbrowse.s3.deleteobjects import DeleteObject
+
+        failed = 0
+        batch: list = []
+
+        def flush() -> int:
+            errors = list(self.client.remove_objects(bucket, batch))
+            for err in errors:
+                log.info("delete failed: %s %s", getattr(err, "code", ""), getattr(err, "name", ""))
+            batch.clear()
+            return len(errors)
+
+        for name, version in items:
+            batch.append(DeleteObject(name, version) if version and version != "null"
+                         else DeleteObject(name))
+            if len(batch) >= DELETE_BATCH:
+                failed += flush()
+        if batch:
+            failed += flush()
+        return failed
+
+    def delete_objects(self, bucket: str, keys: list[str]) -> None:
+        def job() -> None:
+            names = list(self._expand(bucket, keys))
+            failed = self._delete_many(bucket, ((n, None) for n in names))
+            done = len(names) - failed
+            self.post(ActionDone("delete", f"Deleted {done} object(s)"
+                                 + (f", {failed} failed" if failed else ""), warning=bool(failed)))
+
+        self._submit("delete", "action", job, exclusive=False, mutating=True)
+
+    def copy_objects(self, bucket: str, keys: list[str], source_prefix: str,
+                     dest_bucket: str, dest_prefix: str, *, move: bool) -> None:
+        """Server-side copy of keys (folders recursively) to dest_prefix + their relative name."""
+        verb = "move" if move else "copy"
+
+        def job() -> None:
+            from minbrowse.s3.copysource import CopySource
+
+            copied: list[str] = []
+            for key in self._expand(bucket, keys):
+                relative = key[len(source_prefix):] if key.startswith(source_prefix) else key
+                target = dest_prefix + relative
+                if dest_bucket == bucket and target == key:
+                    continue
+                self.client.copy_object(dest_bucket, target, CopySource(bucket, key))
+                copied.append(key)
+            if move and copied:
+                self._delete_many(bucket, ((k, None) for k in copied))
+            self.post(ActionDone(verb, f"{verb.title()}d {len(copied)} object(s) to "
+                                       f"s3://{dest_bucket}/{dest_prefix}"))
+
+        self._submit(verb, "action", job, exclusive=False, mutating=True)
+
+    def rename(self, bucket: str, key: str, new_key: str) -> None:
+        """Rename an object (or a folder, recursively) by copy then delete."""
+
+        def job() -> None:
+            from minbrowse.s3.copysource import CopySource
+
+            sources = list(self._expand(bucket, [key]))
+            for source in sources:
+                target = new_key + source[len(key):]
+                self.client.copy_object(bucket, target, CopySource(bucket, source))
+            self._delete_many(bucket, ((s, None) for s in sources))
+            self.post(ActionDone("rename", f"Renamed {len(sources)} object(s) to {new_key}"))
+
+        self._submit("rename", "action", job, exclusive=False, mutating=True)
