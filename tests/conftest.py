@@ -8,13 +8,26 @@ Server logs live in the pytest temp dir and their tail is shown when a start fai
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+# Test helpers are importable both as `servers` (tests/ on sys.path) and as
+# `tests.servers`; alias the names so both give the SAME module objects.
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parent.parent))
+
+import servers as _servers  # noqa: E402
+import tlsutil as _tlsutil  # noqa: E402
+
+import tests as _tests_package  # noqa: E402  (namespace package: the repo's tests/)
+
+for _name, _module in (("servers", _servers), ("tlsutil", _tlsutil)):
+    sys.modules.setdefault(f"tests.{_name}", _module)
+    setattr(_tests_package, _name, sys.modules[f"tests.{_name}"])
 
 from servers import MotoServer, ServerInfo, create_bucket, purge_bucket  # noqa: E402
 from tlsutil import make_tls_files  # noqa: E402
@@ -26,6 +39,17 @@ from minbrowse.embedded import (  # noqa: E402
 )
 
 _STOP_GRACE = 1.0  # test data is thrown away: no need to wait for a clean shutdown
+
+
+def _interrupt_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Turn SIGTERM (e.g. from `timeout`) into KeyboardInterrupt so fixture teardown runs
+    and no server outlives pytest; an already installed handler is left alone."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
 
 
 def _start_seaweed(

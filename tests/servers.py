@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from minbrowse.embedded.ports import LOOPBACK, free_port
+from minbrowse.embedded.seaweedfs import die_with_parent_hook
 from minbrowse.embedded.s3probe import S3Prober
 
 _BUCKET_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
@@ -131,6 +132,7 @@ class MotoServer:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    preexec_fn=die_with_parent_hook(),
                 )
             problem = self._wait_ready(deadline)
             if problem is None:

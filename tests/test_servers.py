@@ -185,3 +185,62 @@ def test_seaweed_behaves_like_s3_for_missing_and_nonempty_buckets(seaweed: Serve
         assert s3.get_object(Bucket=name, Key="k")["Body"].read() == b"1"
     finally:
         purge_bucket(seaweed, name)
+
+
+def test_purge_bypasses_governance_retention_and_legal_hold(server: ServerInfo) -> None:
+    import base64
+    import datetime as dt
+    import hashlib
+
+    s3 = server.botocore_client()
+    name = unique_bucket("locked")
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    body = b"retained"
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    retained = s3.put_object(
+        Bucket=name, Key="retained", Body=body, ContentMD5=md5,
+        ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until,
+    )["VersionId"]
+    s3.put_object(Bucket=name, Key="held", Body=body, ContentMD5=md5, ObjectLockLegalHoldStatus="ON")
+    with pytest.raises(ClientError) as locked:
+        s3.delete_object(Bucket=name, Key="retained", VersionId=retained)
+    assert locked.value.response["Error"]["Code"] == "AccessDenied"
+
+    assert purge_bucket(server, name) == []
+    with pytest.raises(ClientError) as gone:
+        s3.head_bucket(Bucket=name)
+    assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_start_retries_when_a_port_was_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A port grabbed between allocation and weed's bind makes start() retry with new ports."""
+    import socket
+
+    from minbrowse.embedded import seaweedfs
+
+    real_free_ports = seaweedfs.free_ports
+    thief = socket.socket()
+    thief.bind(("127.0.0.1", 0))
+    thief.listen()
+    stolen = thief.getsockname()[1]
+    calls: list[list[int]] = []
+
+    def free_ports_with_one_taken(count: int, host: str) -> list[int]:
+        ports = real_free_ports(count, host)
+        if not calls:
+            ports[seaweedfs._PORT_FLAGS.index("s3.port")] = stolen
+        calls.append(ports)
+        return ports
+
+    monkeypatch.setattr(seaweedfs, "free_ports", free_ports_with_one_taken)
+    server = SeaweedServer(tmp_path / "sw", "AKretry", "secret-retry")
+    try:
+        server.start(timeout=90)
+        assert len(calls) == 2 and server.port != stolen
+        assert b"address already in use" in server.log_path.read_bytes()
+        prober = S3Prober("127.0.0.1", server.port, False, "AKretry", "secret-retry")
+        assert prober.request("PUT", "/after-retry").status == 200
+    finally:
+        server.stop(grace=1.0)
+        thief.close()

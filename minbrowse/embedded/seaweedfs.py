@@ -8,6 +8,7 @@ instances can run side by side; logs go to a file in the data directory.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
 import shutil
@@ -16,8 +17,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,6 +56,7 @@ _SOCKET_PATTERNS = (
 )
 _PROBE_BUCKET = "minbrowse-readiness-probe"
 _START_ATTEMPTS = 3
+_PORT_CLASH = "address already in use"
 _TERM_GRACE_SECONDS = 5.0
 LOG_NAME = "weed.log"
 IDENTITIES_NAME = "s3-identities.json"
@@ -91,6 +94,30 @@ def find_weed_binary(explicit: str | os.PathLike[str] | None = None) -> str:
     if found:
         return found
     raise SeaweedNotFoundError(INSTALL_HINT)
+
+
+def die_with_parent_hook() -> Callable[[], None] | None:
+    """A pre-exec hook making Linux SIGKILL the child when this process dies.
+
+    PR_SET_PDEATHSIG fires when the *thread* that forked exits, so it is only used
+    when starting from the main thread (a worker-thread start relies on stop/atexit).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(1, int(signal.SIGKILL))  # 1 == PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return hook
 
 
 def _unix_socket_alive(path: Path) -> bool:
@@ -141,6 +168,7 @@ class SeaweedServer:
         self._weed_binary = weed_binary
         self._process: subprocess.Popen[bytes] | None = None
         self._ports: dict[str, int] = {}
+        self._log_offset = 0
         self.ready_seconds: float | None = None
 
     def __repr__(self) -> str:
@@ -233,13 +261,15 @@ class SeaweedServer:
             try:
                 self._wait_ready(deadline)
             except SeaweedStartError:
-                port_clash = "address already in use" in _tail(self.log_path, 200)
-                self.stop()
+                port_clash = self._port_clash_logged()
+                self.stop(grace=1.0)  # a failed boot has nothing worth flushing
                 if port_clash and attempt < _START_ATTEMPTS and time.monotonic() < deadline:
                     continue
                 raise
+            except BaseException:  # interrupted while waiting: never leave weed behind
+                self.stop(grace=1.0)
+                raise
             self.ready_seconds = time.monotonic() - began
-            _LIVE_SERVERS.add(self)
             return
 
     def stop(self, grace: float = _TERM_GRACE_SECONDS) -> None:
@@ -307,8 +337,11 @@ class SeaweedServer:
         return path
 
     def _command(self, weed: str, identities: Path) -> list[str]:
+        log_dir = self.data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
         args = [
             weed,
+            f"-logdir={log_dir}",  # global flag: keeps weed's own log files out of $TMPDIR
             "server",
             "-s3",
             f"-dir={self.data_dir / 'weed'}",
@@ -331,9 +364,19 @@ class SeaweedServer:
             args += [f"-s3.cert.file={self.cert_file}", f"-s3.key.file={self.key_file}"]
         return args
 
+    def _port_clash_logged(self) -> bool:
+        """True when this attempt's log output reports a port already in use."""
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self._log_offset)
+                return _PORT_CLASH.encode() in log.read()
+        except OSError:
+            return False
+
     def _launch(self, weed: str, identities: Path) -> None:
         self._ports = dict(zip(_PORT_FLAGS, free_ports(len(_PORT_FLAGS), self.host)))
         with open(self.log_path, "ab") as log:
+            self._log_offset = log.tell()
             self._process = subprocess.Popen(
                 self._command(weed, identities),
                 cwd=self.data_dir,
@@ -341,7 +384,9 @@ class SeaweedServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent_hook(),
             )
+        _LIVE_SERVERS.add(self)
 
     def _prober(self) -> S3Prober:
         return S3Prober(self.host, self.port, self.secure, self.access_key, self._secret_key)
@@ -351,7 +396,12 @@ class SeaweedServer:
         prober = self._prober()
         last = "no answer yet"
         stage = "s3"
+        next_log_check = time.monotonic() + 1.0
         while time.monotonic() < deadline:
+            if time.monotonic() >= next_log_check:
+                next_log_check += 1.0
+                if self._port_clash_logged():
+                    raise SeaweedStartError(f"a port was taken; log tail:\n{_tail(self.log_path)}")
             if not self.running:
                 raise SeaweedStartError(
                     f"weed exited early (status {self._process.returncode if self._process else '?'})"

@@ -126,6 +126,10 @@ class ConfigOps:
         self._set_document(bucket_name, "replication", config, ReplicationConfig)
 
     def delete_bucket_replication(self: "Client", bucket_name: str) -> None:
+        # Only send the DELETE when a configuration exists: SeaweedFS 4.48 routes
+        # `DELETE /bucket?replication` to DeleteBucket, which would remove an empty bucket.
+        if self.get_bucket_replication(bucket_name) is None:
+            return
         self._delete_sub(bucket_name, "replication")
 
     # -- lifecycle -----------------------------------------------------------------------

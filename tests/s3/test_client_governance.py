@@ -84,3 +84,13 @@ def test_listing_without_url_encoding(server, bucket):
     listed = [o.object_name for o in client.list_objects(bucket, recursive=True,
                                                         use_url_encoding_type=False)]
     assert listed == sorted(keys)
+
+
+def test_delete_replication_without_config_never_deletes_the_bucket(seaweed):
+    """SeaweedFS routes DELETE ?replication to DeleteBucket: the client must not send it blindly."""
+    client = seaweed.client()
+    name = seaweed.unique_bucket("repl")
+    client.make_bucket(name)
+    client.delete_bucket_replication(name)
+    assert client.bucket_exists(name)
+    client.remove_bucket(name)
