@@ -9,8 +9,8 @@ class MinioException(Exception):
     """Base of every error raised by minbrowse.s3 (name kept for seed compatibility)."""
 
 
-class S3ClientError(MinioException):
-    """Bad input caught on the client before anything was sent."""
+class S3ClientError(MinioException, ValueError):
+    """Bad input caught on the client before anything was sent (a ValueError, as minio-py's)."""
 
 
 class InvalidResponseError(MinioException):

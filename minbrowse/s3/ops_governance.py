@@ -71,7 +71,8 @@ class GovernanceOps:
         try:
             root = self._get_xml(bucket_name, _vq("legal-hold", version_id), object_name)
         except S3Error as exc:
-            if exc.code in ("NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError"):
+            if exc.code in ("NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError",
+                            "NoSuchObjectLegalHold"):
                 return False
             raise
         return LegalHold.fromxml(root).status

@@ -13,6 +13,8 @@ from .deleteobjects import DeleteError, DeleteObject, delete_request_xml, parse_
 from .encryption import SseCustomerKey
 from .errors import S3ClientError
 from .hashing import md5_base64
+from .rangedownload import DEFAULT_WORKERS as DOWNLOAD_WORKERS
+from .rangedownload import download_ranges, should_use_ranges
 from .response import ObjectResponse
 from .urls import check_bucket_name, check_object_name
 from .xmlutil import parse_xml, to_bytes
@@ -104,11 +106,22 @@ class ObjectOps:
             fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=".minbrowse-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in response.stream(_COPY_CHUNK):
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    out.write(chunk)
-                    reporter.update(len(chunk))
+                if info.etag and should_use_ranges(info.size, self.part_size, request_headers):
+                    # Large object: parallel ranged GETs pinned to this ETag (If-Match); the
+                    # open response supplies the first range.
+                    download_ranges(self, bucket_name, object_name, out.fileno(), info.size,
+                                    info.etag, part_size=self.part_size,
+                                    workers=min(DOWNLOAD_WORKERS, self.max_pool_connections),
+                                    progress=reporter, cancel=cancel, ssec=ssec,
+                                    version_id=version_id, request_headers=request_headers,
+                                    extra_query_params=extra_query_params,
+                                    first_response=response)
+                else:
+                    for chunk in response.stream(_COPY_CHUNK):
+                        if cancel is not None:
+                            cancel.raise_if_cancelled()
+                        out.write(chunk)
+                        reporter.update(len(chunk))
             _apply_mode(tmp_path)
             os.replace(tmp_path, file_path)
         except BaseException:

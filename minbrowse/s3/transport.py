@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import os
 import random
 import threading
 import time
@@ -18,7 +19,9 @@ from http.cookiejar import DefaultCookiePolicy
 from typing import Callable, Mapping
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 from .cancel import CancelToken
 from .credentials import Credentials, Provider
@@ -88,13 +91,21 @@ class Transport:
         self.tracer: Tracer | None = None
         self._regions: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._direct = False
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4),
                                   max_retries=0, pool_block=False)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-            session.verify = ca_bundle if ca_bundle else cert_check
+            env_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            session.verify = ca_bundle or (env_bundle if cert_check and env_bundle else cert_check)
+            # Environment proxies are read once here, not on every request (trust_env off).
+            session.proxies = requests.utils.get_environ_proxies(base_url.build(None))
+            session.trust_env = False
+            # Our own session with no proxy: drive its adapter's urllib3 pool directly; requests'
+            # per-request environment, netrc and preparation work costs ~1 ms per request.
+            self._direct = not session.proxies
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.session = session
 
@@ -219,22 +230,53 @@ class Transport:
             hdrs["x-amz-content-sha256"] = content_sha256
         if self.tracer is not None:
             self.tracer.request(method, url, hdrs)
-        resp = self.session.request(
-            method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
-            # explicit: a session-level CA path must not be overridden by REQUESTS_CA_BUNDLE
-            verify=self.session.verify,
-            timeout=((self.timeouts.connect, self.timeouts.read) if timeout == "default"
-                     else (self.timeouts.connect, timeout)))
+        read_timeout = self.timeouts.read if timeout == "default" else timeout
+        if self._direct:
+            resp = self._urlopen(method, url, hdrs, body, read_timeout)
+        else:
+            resp = self.session.request(
+                method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
+                # explicit: a session-level CA path must not be overridden by REQUESTS_CA_BUNDLE
+                verify=self.session.verify, timeout=(self.timeouts.connect, read_timeout))
         if not stream or resp.status_code >= 300:
             # Materialise small bodies now (errors, XML documents); streams stay open.
             try:
-                resp._content = _read_capped(resp, MAX_XML_RESPONSE)  # noqa: SLF001
+                resp._content = _read_capped(resp, MAX_XML_RESPONSE,  # noqa: SLF001
+                                             head=method == "HEAD")
             except requests.RequestException:
                 resp.close()
                 raise
         if self.tracer is not None:
             self.tracer.response(resp.status_code, resp.headers,
                                  None if stream and resp.status_code < 300 else resp._content)
+        return resp
+
+    def _urlopen(self, method: str, url: str, headers: dict[str, str], body: bytes | None,
+                 read_timeout: object) -> requests.Response:
+        """Send through the session adapter's urllib3 pool; urllib3 errors become requests'."""
+        target = requests.PreparedRequest()
+        target.method, target.url = method, url
+        adapter = self.session.get_adapter(url)
+        try:
+            pool = adapter.get_connection_with_tls_context(target, self.session.verify, None,
+                                                          self.session.cert)
+            raw = pool.urlopen(method, url, body=body, headers=headers, redirect=False,
+                               retries=False, preload_content=False, decode_content=False,
+                               assert_same_host=False, release_conn=False,
+                               timeout=urllib3.Timeout(connect=self.timeouts.connect,
+                                                       read=read_timeout))
+        except urllib3.exceptions.SSLError as exc:
+            raise requests.exceptions.SSLError(exc) from None
+        except urllib3.exceptions.TimeoutError as exc:
+            raise requests.Timeout(exc) from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(exc) from None
+        resp = requests.Response()
+        resp.status_code = raw.status
+        resp.headers = CaseInsensitiveDict(raw.headers)
+        resp.raw = raw
+        resp.reason = raw.reason
+        resp.url = url
         return resp
 
     def _backoff(self, attempt: int, started: float, cancel: CancelToken | None) -> bool:
@@ -332,9 +374,9 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def _read_capped(resp: requests.Response, cap: int) -> bytes:
+def _read_capped(resp: requests.Response, cap: int, head: bool = False) -> bytes:
     declared = resp.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > cap:
+    if not head and declared and declared.isdigit() and int(declared) > cap:
         resp.close()
         raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
                                    f"response body of {declared} bytes exceeds the {cap}-byte cap")

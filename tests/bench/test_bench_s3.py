@@ -1,0 +1,254 @@
+"""S3 throughput benchmarks: minbrowse.s3 beside minio-py on one SeaweedFS server, same run.
+
+Run with `make bench` (or `pytest -m bench tests/bench/test_bench_s3.py -s`); never part of the
+default test run. Rounds alternate the two clients (A B, B A, ...) so that warm-up and drift hit
+both; every table reports the median, the spread (min-max) and the ratio minbrowse / minio-py.
+Environment knobs: BENCH_ROUNDS (default 5), BENCH_BIG_MIB (default 256), and BENCH_ALT_S3: the
+path of a copy of the `minbrowse/s3` package (e.g. with a candidate patch applied), loaded under
+another name and run as a third side, "candidate", in the same alternating rounds.
+SeaweedFS frees deleted data only when it vacuums, and the test server holds ~12 GiB of volumes,
+so the workloads delete what they write and the tuning sweep uploads a half-size file.
+Figures measured on the reference machine are in tests/bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import os
+import sys
+import statistics
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+import pytest
+
+from minbrowse.s3.datatypes import object_from_headers
+from minbrowse.s3.deleteobjects import DeleteObject
+from minbrowse.s3.rangedownload import download_ranges, should_use_ranges
+
+minio = pytest.importorskip("minio", reason="minio-py (test-only oracle) is not installed")
+from minio.deleteobjects import DeleteObject as MinioDeleteObject  # noqa: E402
+
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
+
+MiB = 1024 * 1024
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+BIG = int(os.environ.get("BENCH_BIG_MIB", "256")) * MiB
+SMALL_COUNT = 2000
+SMALL = b"k" * 1024
+
+
+# --------------------------------------------------------------------------- adapters
+class Side:
+    """One client under test with the few calls the workloads need, spelled per library."""
+
+    def __init__(self, name: str, client, bucket: str, delete_object: type):
+        self.name, self.client, self.bucket = name, client, bucket
+        self.delete_object = delete_object
+
+    def put_small(self, key: str) -> None:
+        self.client.put_object(self.bucket, key, io.BytesIO(SMALL), len(SMALL))
+
+    def stat(self, key: str) -> None:
+        self.client.stat_object(self.bucket, key)
+
+    def list_count(self, prefix: str) -> int:
+        return sum(1 for _ in self.client.list_objects(self.bucket, prefix, recursive=True))
+
+    def remove_all(self, keys: list[str]) -> None:
+        errors = list(self.client.remove_objects(self.bucket,
+                                                 (self.delete_object(k) for k in keys)))
+        assert not errors, errors[:3]
+
+
+def ranged_fget(client, bucket: str, key: str, path: str, *, part_size: int,
+                workers: int) -> None:
+    """The proposed fget_object wiring: reuse the first GET for range 0, fetch the rest in parallel."""
+    response = client.get_object(bucket, key)
+    info = object_from_headers(bucket, key, response.headers)
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, f".minbrowse-{uuid.uuid4().hex}.part")
+    try:
+        if should_use_ranges(info.size, part_size):
+            download_ranges(client, bucket, key, tmp, info.size, info.etag, part_size=part_size,
+                            workers=workers, first_response=response)
+        else:
+            with open(tmp, "wb") as out:
+                for chunk in response.stream(MiB):
+                    out.write(chunk)
+        os.replace(tmp, path)
+    finally:
+        response.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# --------------------------------------------------------------------------- timing
+class Table:
+    """Collects seconds per (workload, side) and prints medians, spreads and ratios."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.samples: dict[str, dict[str, list[float]]] = {}
+
+    def add(self, workload: str, side: str, seconds: float) -> None:
+        self.samples.setdefault(workload, {}).setdefault(side, []).append(seconds)
+
+    def render(self, ours: str = "minbrowse", theirs: str = "minio-py") -> str:
+        lines = [f"\n== {self.title} ==",
+                 f"{'workload':<34}{'side':<22}{'median s':>9}  {'spread (min-max)':<18}"
+                 f"{'ratio':>7}"]
+        for workload, sides in self.samples.items():
+            base = statistics.median(sides[theirs]) if theirs in sides else None
+            for side, values in sides.items():
+                med = statistics.median(values)
+                ratio = (f"{med / base:7.2f}" if base and side != theirs else "")
+                lines.append(f"{workload:<34}{side:<22}{med:9.3f}  "
+                             f"{min(values):.3f}-{max(values):.3f}{'':<6}{ratio}")
+        return "\n".join(lines)
+
+    def ratio(self, workload: str, side: str = "minbrowse", base: str = "minio-py") -> float:
+        sides = self.samples[workload]
+        return statistics.median(sides[side]) / statistics.median(sides[base])
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- fixtures
+def _load_candidate():
+    """The BENCH_ALT_S3 copy of minbrowse/s3 as package `minbrowse_candidate_s3` (or None)."""
+    path = os.environ.get("BENCH_ALT_S3")
+    if not path:
+        return None
+    name = "minbrowse_candidate_s3"
+    spec = importlib.util.spec_from_file_location(name, os.path.join(path, "__init__.py"),
+                                                  submodule_search_locations=[path])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return (importlib.import_module(f"{name}.client").Client,
+            importlib.import_module(f"{name}.deleteobjects").DeleteObject)
+
+
+@pytest.fixture(scope="module")
+def sides(seaweed):
+    ours = seaweed.client()
+    theirs = minio.Minio(seaweed.endpoint, seaweed.access_key, seaweed.secret_key,
+                         secure=seaweed.secure)
+    tag = uuid.uuid4().hex[:8]
+    group = [Side("minbrowse", ours, f"bench-mb-{tag}", DeleteObject),
+             Side("minio-py", theirs, f"bench-mp-{tag}", MinioDeleteObject)]
+    candidate = _load_candidate()
+    if candidate is not None:
+        client_cls, delete_cls = candidate
+        group.append(Side("candidate", client_cls(seaweed.endpoint, seaweed.access_key,
+                                                  seaweed.secret_key, secure=seaweed.secure),
+                          f"bench-cd-{tag}", delete_cls))
+    for side in group:
+        ours.make_bucket(side.bucket)
+    yield tuple(group)
+    for side in group:
+        keys = [o.object_name for o in ours.list_objects(side.bucket, recursive=True)]
+        list(ours.remove_objects(side.bucket, (DeleteObject(k) for k in keys)))
+        ours.remove_bucket(side.bucket)
+    ours.close()
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "big.bin"
+    with open(path, "wb") as handle:
+        block = os.urandom(8 * MiB)
+        for _ in range(BIG // len(block)):
+            handle.write(block[:7 * MiB] + os.urandom(MiB))
+    return str(path)
+
+
+def _ordered(group, round_no: int):
+    """A B, B A, ... (with a candidate: rotate, then alternate direction)."""
+    shift = (round_no // 2) % len(group)
+    rotated = group[shift:] + group[:shift]
+    return rotated if round_no % 2 == 0 else rotated[::-1]
+
+
+# --------------------------------------------------------------------------- benchmarks
+def test_bench_large_objects(sides, big_file, tmp_path):
+    """fput / fget of one BIG object with each library's defaults, plus our ranged fget."""
+    table = Table(f"large objects: {BIG // MiB} MiB, {ROUNDS} alternating rounds")
+    ours = sides[0]
+    out = str(tmp_path / "out.bin")
+    for round_no in range(ROUNDS):
+        for side in _ordered(sides, round_no):
+            key = f"big-{round_no}"
+            table.add("fput", side.name,
+                      timed(lambda: side.client.fput_object(side.bucket, key, big_file)))
+            table.add("fget", side.name,
+                      timed(lambda: side.client.fget_object(side.bucket, key, out)))
+            assert os.path.getsize(out) == BIG
+            if side is ours:  # the proposed fget_object wiring, on the current client
+                table.add("fget", "minbrowse ranged 4x16", timed(lambda: ranged_fget(
+                    ours.client, ours.bucket, key, out, part_size=16 * MiB, workers=4)))
+                assert os.path.getsize(out) == BIG
+            os.unlink(out)
+            side.client.remove_object(side.bucket, key)
+    print(table.render())
+
+
+def test_bench_small_objects(sides):
+    """2000 x 1 KiB puts (1 and 8 threads), stat 2000, list 4000 recursive, remove_objects 4000."""
+    table = Table(f"small objects: {SMALL_COUNT} x 1 KiB, {ROUNDS} alternating rounds")
+    for round_no in range(ROUNDS):
+        for side in _ordered(sides, round_no):
+            prefix = f"r{round_no}/"
+            one = [f"{prefix}one/{i:05d}" for i in range(SMALL_COUNT)]
+            eight = [f"{prefix}eight/{i:05d}" for i in range(SMALL_COUNT)]
+            table.add("put 2000 x 1 KiB, 1 thread", side.name,
+                      timed(lambda: [side.put_small(k) for k in one]))
+            with ThreadPoolExecutor(8) as pool:
+                table.add("put 2000 x 1 KiB, 8 threads", side.name,
+                          timed(lambda: list(pool.map(side.put_small, eight))))
+            table.add("stat 2000", side.name, timed(lambda: [side.stat(k) for k in one]))
+            counted = []
+            table.add("list 4000 recursive", side.name,
+                      timed(lambda: counted.append(side.list_count(prefix))))
+            assert counted == [2 * SMALL_COUNT]
+            table.add("remove_objects 4000", side.name,
+                      timed(lambda: side.remove_all(one + eight)))
+            assert side.list_count(prefix) == 0
+    print(table.render())
+
+
+def test_bench_tuning_part_size_and_workers(sides, big_file, tmp_path):
+    """Sweep part_size x parallelism: fput (num_parallel_uploads) of a BIG/2 file, ranged fget of BIG."""
+    rounds = max(2, ROUNDS // 2)
+    ours = sides[0]
+    table = Table(f"tuning, {rounds} rounds (minbrowse only): fput {BIG // 2 // MiB} MiB, "
+                  f"fget {BIG // MiB} MiB")
+    half = str(tmp_path / "half.bin")
+    with open(big_file, "rb") as src, open(half, "wb") as dst:
+        dst.write(src.read(BIG // 2))
+    out = str(tmp_path / "out.bin")
+    grid = [(p, w) for p in (8, 16, 32) for w in (2, 3, 4)]
+    ours.client.fput_object(ours.bucket, "tune", big_file)
+    for round_no in range(rounds):
+        for part, workers in (grid if round_no % 2 == 0 else grid[::-1]):
+            label = f"part {part:>2} MiB x {workers}"
+            key = f"tune-up-{round_no}-{part}-{workers}"
+            table.add("fput", label, timed(lambda: ours.client.fput_object(
+                ours.bucket, key, half, part_size=part * MiB, num_parallel_uploads=workers)))
+            ours.client.remove_object(ours.bucket, key)
+            table.add("fget ranged", label, timed(lambda: ranged_fget(
+                ours.client, ours.bucket, "tune", out, part_size=part * MiB, workers=workers)))
+            assert os.path.getsize(out) == BIG
+    table.add("fget ranged", "plain fget_object", timed(
+        lambda: ours.client.fget_object(ours.bucket, "tune", out)))
+    ours.client.remove_object(ours.bucket, "tune")
+    print(table.render())
