@@ -7,19 +7,17 @@ actions are refused (with a notification saying so) when the app is read-only.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from .format import format_expiry, human_size
-from .models import Location, PresignResult, Usage, parse_location
+from .format import human_size
+from .models import Location, Usage, parse_location
 from .safe_text import escape_control
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import MinbrowseApp
 
-PRESIGN_EXPIRY = timedelta(hours=1)
 BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -124,24 +122,10 @@ class ActionsMixin:
     # ---- presign + clipboard ----------------------------------------------------------------
 
     def action_presign(self: "MinbrowseApp") -> None:
-        entry = self.listing.current_entry()
-        if entry is None or self.location.bucket is None or entry.is_dir:
-            self.notify("A presigned URL needs an object", severity="warning", markup=False)
-            return
-        self.service.presign(entry.bucket, entry.key, PRESIGN_EXPIRY, self.system_copy)
+        """The presigned-URL tool on the highlighted object (GET, 1 hour, copied at once)."""
+        from .tools.registry import open_tool
 
-    def show_presign(self: "MinbrowseApp", result: PresignResult) -> None:
-        from .screens.presign import PresignScreen
-
-        self.copy_to_clipboard(result.url)  # OSC 52: works over SSH, but unconfirmed
-        if result.clipboard_ok:
-            note = "Copied to the clipboard (and sent to the terminal via OSC 52)."
-        else:
-            note = ("Sent to the terminal via OSC 52 — the terminal gives no confirmation; "
-                    f"the system clipboard was not available ({result.clipboard_error}).")
-        self.notify(f"Presigned URL: {note} Expires {format_expiry(result.expires_at)}.",
-                    markup=False, timeout=8)
-        self.push_screen(PresignScreen(result, note))
+        open_tool(self, "presign")
 
     # ---- mutating actions -----------------------------------------------------------------
 

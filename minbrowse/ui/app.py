@@ -19,7 +19,9 @@ from textual.widgets import Footer, Input
 
 from . import debuglog
 from .actions import ActionsMixin, copy_with_pyperclip
+from .transfer_actions import TransfersMixin
 from .commands import CommandsProvider
+from .editors import wiring as editor_wiring
 from .keymap import app_bindings
 from .messages import (
     ActionDone,
@@ -28,7 +30,6 @@ from .messages import (
     ListingDone,
     ListingPage,
     NavigateRequest,
-    PresignDone,
     PreviewLoaded,
     ServiceFailure,
     TreeChildrenLoaded,
@@ -38,6 +39,7 @@ from .messages import (
 from .models import Detail, Entry, Location, parse_location
 from .safe_text import escape_control
 from .service import S3Service
+from .tools import registry as tool_registry
 from .widgets.bucket_tree import BucketTree
 from .widgets.detail_pane import DetailPane
 from .widgets.filter_input import FilterInput
@@ -45,10 +47,12 @@ from .widgets.object_list import ListingHeader, ObjectList
 from .widgets.status_bar import StatusBar
 
 log = logging.getLogger("minbrowse.ui")
+editor_wiring.register_all()  # configuration editors: palette commands + detail buttons
+tool_registry.register_all()  # ops tools: palette commands + detail buttons
 DETAIL_DEBOUNCE = 0.15
 
 
-class MinbrowseApp(ActionsMixin, App[None]):
+class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
     """Keyboard-driven browser for one S3 profile at a time."""
 
     CSS_PATH = "app.tcss"
@@ -235,7 +239,8 @@ class MinbrowseApp(ActionsMixin, App[None]):
 
     def on_listing_page(self, message: ListingPage) -> None:
         try:
-            if message.generation == self.generation:  # else: a place the user has left
+            # else: a place the user has left (or the app is closing and the listing is gone)
+            if message.generation == self.generation and self.query("#listing"):
                 self._apply_page(message)
         finally:
             if message.ack is not None:
@@ -281,8 +286,8 @@ class MinbrowseApp(ActionsMixin, App[None]):
             self.detail_shown = detail
             self.detail.show(detail, scope)
 
-    def on_detail_pane_action_requested(self, message: DetailPane.ActionRequested) -> None:
-        self.run_action(message.action)
+    async def on_detail_pane_action_requested(self, message: DetailPane.ActionRequested) -> None:
+        await self.run_action(message.action)  # a coroutine: without await it never runs
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         from .screens.preview import PreviewScreen
@@ -291,9 +296,6 @@ class MinbrowseApp(ActionsMixin, App[None]):
 
     def on_usage_progress(self, message: UsageProgress) -> None:
         self.show_usage(message.usage)
-
-    def on_presign_done(self, message: PresignDone) -> None:
-        self.show_presign(message.result)
 
     def on_action_done(self, message: ActionDone) -> None:
         self.notify(escape_control(message.message), markup=False,
@@ -314,6 +316,20 @@ class MinbrowseApp(ActionsMixin, App[None]):
             self.status.set_state(f"error: {escape_control(message.code)}")
         if message.operation == "load details" and message.generation == self.detail_generation:
             self.detail.show_message(f"{message.code}: {message.message}", error=True)
+
+
+    # ---- configuration editors (minbrowse.ui.editors) ---------------------------------------
+
+    def action_open_editor(self, editor_id: str) -> None:
+        editor_wiring.open_editor(self, editor_id)
+
+    def editor_unsupported(self, kind: str) -> None:
+        editor_wiring.mark_unsupported(self, kind)
+
+    # ---- ops tools (minbrowse.ui.tools) ---------------------------------------------------------
+
+    def action_open_tool(self, tool_id: str) -> None:
+        tool_registry.open_tool(self, tool_id)
 
 
 def run_app(config: Any, profile: Any, *, read_only: bool = False, location: str | None = None,

@@ -155,6 +155,13 @@ class FakeBackend:
         return type("VersioningConfig", (), {"status": "Off"})()
 
     def presigned_get_object(self, bucket: str, key: str, expires: timedelta = timedelta(days=7)) -> str:
+        return self.get_presigned_url("GET", bucket, key, expires)
+
+    credentials_provider = None  # static demo keys: no temporary credentials expiry
+
+    def get_presigned_url(self, method: str, bucket: str, key: str,
+                          expires: timedelta = timedelta(days=7), response_headers: dict | None = None,
+                          request_date: datetime | None = None, version_id: str | None = None) -> str:
         return (f"http://127.0.0.1:9000/{bucket}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                 f"&X-Amz-Expires={int(expires.total_seconds())}&X-Amz-Signature=fake")
 

@@ -10,7 +10,8 @@ from typing import Callable
 
 from textual.message import Message
 
-from .models import BucketInfo, Detail, Location, PresignResult, PreviewData, RowTuple, Usage
+from .listing_pages import RowPage
+from .models import BucketInfo, Detail, Location, PreviewData, RowTuple, Usage
 
 
 # ---- requests (widgets -> app) -------------------------------------------------------
@@ -56,9 +57,10 @@ class TreeChildrenLoaded(Message):
 
 
 class ListingPage(Message):
-    """One batch (~1000) of rows of the listing of `location`."""
+    """One batch (~1000) of rows of the listing of `location`: a column-wise
+    `listing_pages.RowPage` built on the worker (row tuples are accepted too)."""
 
-    def __init__(self, generation: int, location: Location, rows: list[RowTuple],
+    def __init__(self, generation: int, location: Location, rows: "RowPage | list[RowTuple]",
                  ack: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.generation = generation
@@ -97,12 +99,6 @@ class UsageProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, UsageProgress) and not message.usage.done
-
-
-class PresignDone(Message):
-    def __init__(self, result: PresignResult) -> None:
-        super().__init__()
-        self.result = result
 
 
 class ActionDone(Message):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -107,13 +107,3 @@ class Usage:
     count: int
     size: int
     done: bool
-
-
-@dataclass(frozen=True)
-class PresignResult:
-    bucket: str
-    key: str
-    url: str = field(repr=False)
-    expires_at: datetime
-    clipboard_ok: bool
-    clipboard_error: str | None = None

@@ -1,7 +1,7 @@
 """The one place the UI talks to S3: runs client calls on thread workers, posts typed results.
 
 Widgets never call this module's client; the app forwards their request messages here.
-Every job runs in its own worker group (listing, tree, detail, preview, usage, presign,
+Every job runs in its own worker group (listing, tree, detail, preview, usage, tool,
 action); a new listing/detail/preview request cancels the stale one, and results are
 tagged with the request's generation so the app drops answers for places already left.
 No exception escapes a job: each becomes a `ServiceFailure` with an S3 code and message.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from textual.app import App
@@ -26,13 +26,13 @@ from .messages import (
     DetailLoaded,
     ListingDone,
     ListingPage,
-    PresignDone,
     PreviewLoaded,
     ServiceFailure,
     TreeChildrenLoaded,
     UsageProgress,
 )
-from .models import Detail, DetailSection, Location, PresignResult, PreviewData, Usage
+from .listing_pages import RowPage, stream_pages
+from .models import Detail, DetailSection, Location, PreviewData, Usage
 
 log = logging.getLogger("minbrowse.ui.service")
 
@@ -138,37 +138,23 @@ class S3Service:
             bucket = location.bucket
             assert bucket is not None
             prefix = location.prefix
-            rows: list = []
-            total = 0
-            last_flush = time.monotonic()
             # at most PAGES_IN_FLIGHT pages queued: the event loop keeps time to paint and react
             in_flight = threading.BoundedSemaphore(PAGES_IN_FLIGHT)
 
-            def send(batch: list) -> bool:
+            def send(page: RowPage) -> bool:
                 while not in_flight.acquire(timeout=0.1):
                     if _cancelled():
                         return False
-                self.post(ListingPage(generation, location, batch, in_flight.release))
+                self.post(ListingPage(generation, location, page, in_flight.release))
                 time.sleep(PAGE_YIELD)  # hand the GIL to the event loop between pages
                 return True
 
-            for obj in self.client.list_objects(bucket, prefix=prefix + search, recursive=False):
-                if obj.object_name == prefix:
-                    continue  # the folder marker of the listed prefix itself
-                rows.append(convert.object_to_row(obj, prefix))
-                if len(rows) >= PAGE_ROWS or time.monotonic() - last_flush > PAGE_MAX_WAIT:
-                    if _cancelled() or not send(rows):
-                        return
-                    total += len(rows)
-                    rows = []
-                    last_flush = time.monotonic()
-            if _cancelled():
-                return
-            if rows:
-                if not send(rows):
-                    return
-                total += len(rows)
-            self.post(ListingDone(generation, location, total))
+            # rows become compact column pages here, off the event loop (listing_pages)
+            objects = self.client.list_objects(bucket, prefix=prefix + search, recursive=False)
+            total = stream_pages(objects, prefix, send, _cancelled, page_rows=PAGE_ROWS,
+                                 max_wait=PAGE_MAX_WAIT)
+            if total is not None:
+                self.post(ListingDone(generation, location, total))
 
         self._submit("list objects", "listing", job, generation=generation)
 
@@ -288,21 +274,6 @@ class S3Service:
 
         self._submit("size and count", "usage", job)
 
-    def presign(self, bucket: str, key: str, expires: timedelta, copy: Callable[[str], None]) -> None:
-        """Presign a GET URL and try `copy` (pyperclip) on the worker thread."""
-
-        def job() -> None:
-            url = self.client.presigned_get_object(bucket, key, expires=expires)
-            expires_at = self.clock() + expires
-            ok, error = True, None
-            try:
-                copy(url)
-            except Exception as exc:  # noqa: BLE001 - no clipboard tool is a normal case
-                ok, error = False, f"{type(exc).__name__}: {exc}"
-            self.post(PresignDone(PresignResult(bucket, key, url, expires_at, ok, error)))
-
-        self._submit("presign", "presign", job)
-
     # ---- writes (refused when read-only) ----------------------------------------------
 
     def make_bucket(self, name: str) -> None:
@@ -403,3 +374,32 @@ class S3Service:
             self.post(ActionDone("rename", f"Renamed {len(sources)} object(s) to {new_key}"))
 
         self._submit("rename", "action", job, exclusive=False, mutating=True)
+
+    # ---- configuration editors (minbrowse.ui.editors) -----------------------------------------
+
+    def config_job(self, reply_to: Any, request: Any) -> None:
+        """Run one editor request (load/apply/delete/export/import of a configuration) on a
+        worker; `ConfigDone`/`ConfigFailed` goes to `reply_to` (the editor screen), never raises."""
+        from .config_jobs import execute
+
+        def job() -> None:
+            message = execute(self.client, request, read_only=self.read_only)
+            if not _cancelled():
+                reply_to.post_message(message)
+
+        self.app.run_worker(job, name=f"config {request.action} {request.kind}",
+                            group="s3-config", exclusive=False, thread=True, exit_on_error=False)
+
+    # ---- ops tools (minbrowse.ui.tools) ---------------------------------------------------------
+
+    def tool_job(self, reply_to: Any, request: Any) -> Any:
+        """Run one ops-tool request on a worker; `ToolEvent`s then `ToolDone`/`ToolFailed` go to
+        `reply_to` (the tool screen). Returns the run, whose `cancel()` stops it (and its stream)."""
+        from .tool_jobs import make_run
+
+        run = make_run(self.client, request, reply_to.post_message, read_only=self.read_only,
+                       clock=self.clock, copy=getattr(self.app, "system_copy", None))
+        run.worker = self.app.run_worker(run, name=f"tool {request.tool} {request.action}",
+                                         group="s3-tool", exclusive=False, thread=True,
+                                         exit_on_error=False)
+        return run

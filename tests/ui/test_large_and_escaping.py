@@ -93,7 +93,7 @@ async def test_real_server_key_with_control_characters(make_app, ui_server, ui_b
 
 @run_async
 async def test_help_and_palette_list_every_action() -> None:
-    from minbrowse.ui.commands import CommandsProvider, all_commands
+    from minbrowse.ui.commands import CommandsProvider, _title, all_commands
     from minbrowse.ui.keymap import APP_ACTIONS
 
     app = make_fake_app(location="s3://reports/", read_only=True)
@@ -108,7 +108,7 @@ async def test_help_and_palette_list_every_action() -> None:
         await pilot.press("escape")
         provider = CommandsProvider(app.screen)
         titles = [hit.text async for hit in provider.discover()]
-        assert titles == [f"{c.name}  ({c.key})" for c in all_commands()]
+        assert titles == [_title(c) for c in all_commands()]
         assert "Delete  (d Del)" in titles and "Presigned URL  (y)" in titles
         hits = [hit.text async for hit in provider.search("presig")]
         assert hits and hits[0].startswith("Presigned URL")

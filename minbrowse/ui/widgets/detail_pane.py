@@ -106,7 +106,10 @@ class DetailPane(Vertical):
         self.scope = scope
         box = self.query_one("#detail-actions", Vertical)
         box.remove_children()
-        buttons = [Button(a.label, id=f"detail-action-{a.id}", compact=True, name=a.action)
+        # Classes, not ids: remove_children() finishes asynchronously, so a quick scope
+        # change would otherwise mount a button whose id the old one still holds.
+        buttons = [Button(a.label, classes=f"detail-action detail-action-{a.id}", compact=True,
+                          name=a.action)
                    for a in DETAIL_ACTIONS if scope in a.scopes]
         if buttons:
             box.mount_all(buttons)

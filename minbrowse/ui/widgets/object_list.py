@@ -7,6 +7,8 @@ screen are rebuilt. The widget never talks to S3: it posts `Highlighted`, `Opene
 
 from __future__ import annotations
 
+import time
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -17,9 +19,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from ..format import format_mtime, human_size
+from ..listing_pages import RowPage, page_from_rows
 from ..listing_store import ListingStore
 from ..models import Entry, Location
 from ..safe_text import escape_control
@@ -27,6 +31,7 @@ from ..safe_text import escape_control
 SIZE_WIDTH = 10
 DATE_WIDTH = 16
 CLASS_WIDTH = 13
+SYNC_INTERVAL = 0.1  # seconds: how often arriving pages update the scrollbar and the view
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -84,26 +89,73 @@ class ObjectList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.store = ListingStore()
         self.location = Location()
-        self.loading_done = True
+        self._loading_done = True
         self.header: Widget | None = None
+        self._last_sync = 0.0
+        self._sync_timer: Timer | None = None
+        self._cursor_index: int | None = None  # row under the cursor before unsynced pages
+        self._shown_rows = self._shown_dirs = 0
 
     # ---- data ---------------------------------------------------------------------------
 
     def reset(self, location: Location) -> None:
         """Start a new listing (keeps the sort order, drops rows, filter and selection)."""
         self.location = location
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+            self._sync_timer = None
+        self._cursor_index = None
         self.store.clear()
         self.loading_done = False
         self.cursor = 0
         self.scroll_to(0, 0, animate=False)
         self._resize()
 
-    def add_rows(self, rows: list) -> None:
-        before = self.current_index()
-        if self.store.add_rows(rows):
-            self._resize()
-            self._keep_cursor_on(before)
+    def add_rows(self, rows: "list | RowPage") -> None:
+        """Append a page (a `RowPage` from the service, or row tuples). The first rows are
+        shown at once; later pages update the view at most every `SYNC_INTERVAL`, and only
+        repaint when rows inside the visible window changed."""
+        page = rows if isinstance(rows, RowPage) else page_from_rows(rows)
+        if self._cursor_index is None:
+            self._cursor_index = self.current_index()
+        shown_before = self._shown_rows
+        if not self.store.add_page(page):
+            return
+        now = time.monotonic()
+        if shown_before == 0 or now - self._last_sync >= SYNC_INTERVAL:
+            self._sync()
+        elif self._sync_timer is None:
+            self._sync_timer = self.set_timer(SYNC_INTERVAL, self._sync)
+
+    def _sync(self) -> None:
+        """Bring the widget up to date with the store (size, cursor, visible rows)."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+            self._sync_timer = None
+        self._last_sync = time.monotonic()
+        if self.loading_done:
+            self.store.flush()
+        shown_before, dirs_before = self._shown_rows, self._shown_dirs
+        self._resize()
+        self._keep_cursor_on(self._cursor_index)
+        self._cursor_index = None
+        top = int(self.scroll_offset.y)
+        bottom = top + max(self.scrollable_content_region.height, 1)
+        appended_only = (self.store.sort_key == "name" and not self.store.reverse
+                         and not self.store.filter_text and self.store.dir_count == dirs_before)
+        if not appended_only or bottom >= shown_before:
             self.refresh()
+
+    @property
+    def loading_done(self) -> bool:
+        return self._loading_done
+
+    @loading_done.setter
+    def loading_done(self, done: bool) -> None:
+        """Setting it True (the listing is complete) merges anything buffered and shows it."""
+        self._loading_done = done
+        if done and self.is_mounted:
+            self._sync()
 
     def _keep_cursor_on(self, index: int | None) -> None:
         """After a re-sort the highlighted row may have moved: follow it."""
@@ -115,10 +167,19 @@ class ObjectList(ScrollView, can_focus=True):
                 self.cursor = position
 
     def _position_of_index(self, index: int) -> int | None:
-        return self.store.position_of(self.store.names[index])
+        return self.store.position_of_index(index)
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.store))
+        self._shown_rows, self._shown_dirs = len(self.store), self.store.dir_count
+        size = Size(self.size.width, len(self.store))
+        old = self.virtual_size
+        if self.is_mounted and 0 < old.height < size.height and old.width == size.width:
+            # Growing while pages arrive: the widget's own size and the (stable) scrollbar
+            # gutter do not change, so update the scrollbars without a screen-wide layout.
+            self.set_reactive(ObjectList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         if self.cursor >= len(self.store):
             self.cursor = max(len(self.store) - 1, 0)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.widgets import Static
 
 from ..safe_text import escape_control
+
+STATE_INTERVAL = 0.2  # seconds between redraws caused by `set_state`
 
 
 class StatusBar(Static):
@@ -22,6 +26,8 @@ class StatusBar(Static):
         self.debug_path = debug_path
         self.location = ""
         self.state = ""
+        self._last_state_draw = 0.0
+        self._state_timer = None
 
     def on_mount(self) -> None:
         self.redraw()
@@ -35,7 +41,19 @@ class StatusBar(Static):
         self.redraw()
 
     def set_state(self, state: str) -> None:
+        """Show the listing state; while loading ("…" in the text: pages arrive fast) it is
+        redrawn at most every `STATE_INTERVAL`, any other state at once."""
         self.state = state
+        now = time.monotonic()
+        if "…" not in state or now - self._last_state_draw >= STATE_INTERVAL:
+            self._last_state_draw = now
+            self.redraw()
+        elif self._state_timer is None:
+            self._state_timer = self.set_timer(STATE_INTERVAL, self._deferred_redraw)
+
+    def _deferred_redraw(self) -> None:
+        self._state_timer = None
+        self._last_state_draw = time.monotonic()
         self.redraw()
 
     def redraw(self) -> None:

@@ -1,0 +1,1 @@
+"""Configuration editors of the ops console (one modal screen per configuration)."""
