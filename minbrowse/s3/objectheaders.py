@@ -27,6 +27,8 @@ def normalize_metadata(metadata: Mapping[str, Any] | None) -> dict[str, str]:
     """User keys become x-amz-meta-*; standard and x-amz-* headers pass through."""
     headers: dict[str, str] = {}
     for key, value in (metadata or {}).items():
+        if not isinstance(key, str) and key is not None:
+            key = str(key)  # minio-py accepts e.g. {10: "value"} -> x-amz-meta-10
         if not isinstance(key, str) or not key:
             raise ValueError("metadata keys must be non-empty strings")
         if isinstance(value, (list, tuple)):

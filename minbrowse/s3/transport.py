@@ -98,7 +98,9 @@ class Transport:
                                   max_retries=0, pool_block=False)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-            env_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            # SSL_CERT_FILE before curl's variable: minio-py trusts it by default
+            env_bundle = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE")
+                          or os.environ.get("CURL_CA_BUNDLE"))
             session.verify = ca_bundle or (env_bundle if cert_check and env_bundle else cert_check)
             # Environment proxies are read once here, not on every request (trust_env off).
             session.proxies = requests.utils.get_environ_proxies(base_url.build(None))
