@@ -1,0 +1,114 @@
+"""Transfers UI pieces without a server: path completion, message coalescing, progress text,
+the transfers screen fed with fixed snapshots (SVG snapshot) and its cancel key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from minbrowse.transfer import JobSnapshot, JobState, ProgressSnapshot
+from minbrowse.ui.screens.transfers import TransfersScreen, progress_text
+from minbrowse.ui.screenshots import make_app
+from minbrowse.ui.transfer_bridge import TransferChanged
+from minbrowse.ui.widgets.path_input import complete_path
+
+MiB = 1024 * 1024
+
+
+def progress(done: int, total: int, files: tuple[int, int] = (0, 1), rate: float = 0.0,
+             eta: float | None = None, known: bool = True) -> ProgressSnapshot:
+    return ProgressSnapshot(done, total, files[0], 0, files[1], rate, eta, 1.0, known)
+
+
+FIXED_JOBS = [
+    JobSnapshot(1, "upload_dir", "/home/me/photos → demo-photos/2026/", JobState.RUNNING,
+                progress(3 * MiB, 12 * MiB, (14, 40), rate=2 * MiB, eta=4.5), created=100.0,
+                started=100.0),
+    JobSnapshot(2, "download_prefix", "demo-logs/app/ → /home/me/logs", JobState.DONE,
+                progress(5 * MiB, 5 * MiB, (7, 7)), created=100.0, started=100.0, finished=103.0),
+    JobSnapshot(3, "download_object", "demo-data/big.bin → /home/me/big.bin", JobState.FAILED,
+                progress(MiB, 8 * MiB), error="NoSuchKey: The specified key does not exist.",
+                created=100.0, started=101.0, finished=102.0),
+    JobSnapshot(4, "upload_file", "/home/me/notes.txt → demo-docs/notes.txt", JobState.QUEUED,
+                progress(0, 0, known=False), created=100.0),
+    JobSnapshot(5, "download_prefix", "demo-photos/ → /home/me/p", JobState.CANCELLED,
+                progress(2 * MiB, 9 * MiB, (3, 9)), created=100.0, started=100.0, finished=160.0),
+]
+
+
+class FixedSource:
+    def __init__(self) -> None:
+        self.cancelled: list[int] = []
+
+    def jobs(self) -> list[JobSnapshot]:
+        return list(FIXED_JOBS)
+
+    def cancel(self, job_id: int) -> bool:
+        self.cancelled.append(job_id)
+        return True
+
+    def clear_finished(self) -> None:
+        pass
+
+
+def test_complete_path(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photo-list.txt").write_text("x")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    base = str(tmp_path) + os.sep
+    assert complete_path(base + "d") == base + "docs" + os.sep
+    assert complete_path(base + "pho") == base + "photo"  # the common part of two matches
+    assert complete_path(base + "photo", dirs_only=True) == base + "photos" + os.sep
+    assert complete_path(base + "x") is None
+    assert complete_path(base + ".h") == base + ".hidden" + os.sep
+    assert complete_path(base) is None  # several entries, nothing in common: nothing to add
+    assert complete_path(str(tmp_path / "missing" / "a")) is None
+
+
+def test_progress_messages_coalesce_but_state_changes_do_not() -> None:
+    running = FIXED_JOBS[0]
+    newer = TransferChanged(running)
+    assert TransferChanged(running).can_replace(newer)
+    other_job = TransferChanged(JobSnapshot(9, "upload_file", "t", JobState.RUNNING, running.progress))
+    assert not TransferChanged(running).can_replace(other_job)
+    done = JobSnapshot(1, "upload_dir", "t", JobState.DONE, running.progress)
+    assert not TransferChanged(running).can_replace(TransferChanged(done))
+    assert not TransferChanged(done).can_replace(newer)
+
+
+def test_progress_text_uses_humanized_bytes_rate_and_eta() -> None:
+    assert progress_text(FIXED_JOBS[0]) == \
+        "3.0 MiB of 12.0 MiB · 14 of 40 files · 2.0 MiB/s · ETA 4 seconds"
+    assert progress_text(FIXED_JOBS[1]) == "5.0 MiB of 5.0 MiB · 7 of 7 files · took 3 seconds"
+    assert progress_text(FIXED_JOBS[3]) == "waiting to start"
+    listing = JobSnapshot(6, "download_prefix", "t", JobState.RUNNING,
+                          progress(MiB, 2 * MiB, (1, 3), rate=MiB, eta=None, known=False))
+    assert progress_text(listing) == "1.0 MiB of 2.0 MiB+ · 1 of 3 files · 1.0 MiB/s"
+
+
+def test_transfers_screen_snapshot(snap_compare) -> None:
+    async def open_screen(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.app.push_screen(TransfersScreen(FixedSource()))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(location="s3://reports/"), terminal_size=(120, 36),
+                        run_before=open_screen)
+
+
+async def _cancel_focused() -> list[int]:
+    app = make_app(location="s3://reports/")
+    source = FixedSource()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.push_screen(TransfersScreen(source))
+        await pilot.pause(0.1)
+        await pilot.press("j", "x")
+        await pilot.pause(0.1)
+    return source.cancelled
+
+
+def test_transfers_screen_cancels_the_focused_row() -> None:
+    import asyncio
+
+    assert asyncio.run(_cancel_focused()) == [2]
