@@ -23,8 +23,15 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'bench or slow' tests/bench -s
 
+# Main screen, help and browser modals are rendered by minbrowse.ui.screenshots; the editor,
+# tool and transfers modals come from their snapshot tests (same fixed app states), re-run here.
 screenshots: $(STAMP)
 	$(BIN)/python -m minbrowse.ui.screenshots screenshots
+	$(BIN)/python -m pytest -q tests/ui/editors/test_editor_snapshots.py tests/ui/tools/test_tool_snapshots.py tests/ui/test_transfers_units.py --snapshot-update
+	mkdir -p screenshots/editors screenshots/tools
+	for f in tests/ui/editors/__snapshots__/*/*.svg; do n=$$(basename "$$f" .svg | sed -E 's/.*\[(.*)\]/\1/; s/^test_//'); cp "$$f" "screenshots/editors/$$n.svg"; done
+	for f in tests/ui/tools/__snapshots__/*/*.svg; do n=$$(basename "$$f" .svg | sed -E 's/.*\[(.*)\]/\1/'); cp "$$f" "screenshots/tools/$$n.svg"; done
+	cp tests/ui/__snapshots__/test_transfers_units/*.svg screenshots/transfers.svg
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

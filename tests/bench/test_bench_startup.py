@@ -114,6 +114,7 @@ def test_startup_to_first_bucket_list(seaweed, tmp_path, report) -> None:  # typ
         times = [_one_run(socket, config, tmp_path / "t0", bucket, env) for _ in range(RUNS)]
     finally:
         _tmux(socket, "kill-server")
+        Path(f"/tmp/tmux-{os.getuid()}/{socket}").unlink(missing_ok=True)  # stale socket file
         client.remove_bucket(bucket)
     load = os.getloadavg()
     median = statistics.median(times)
