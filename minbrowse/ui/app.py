@@ -134,6 +134,10 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         self.service.list_buckets(-1)  # the tree
         self.navigate(location, select_name=(select[len(location.prefix):] if select else None))
         self.listing.focus()
+        # e.g. a config file readable by group or others: say so on screen, not only on stderr
+        for warning in getattr(self.config, "warnings", ()) or ():
+            self.notify(escape_control(warning), title="Configuration", severity="warning",
+                        markup=False, timeout=10)
 
     # ---- navigation -----------------------------------------------------------------------
 

@@ -262,3 +262,19 @@ async def test_make_and_remove_bucket_emptying_it_first(ui_server, make_app) -> 
     finally:
         if client.bucket_exists(name):
             empty_and_remove(client, name)
+
+
+@run_async
+async def test_config_warnings_show_on_screen(ui_server) -> None:
+    """A config file readable by others is reported in the app, not only on stderr."""
+    from minbrowse.config.profiles import AppConfig, Profile
+    from minbrowse.ui.app import MinbrowseApp
+    profile = Profile(name="test", endpoint=ui_server.endpoint, secure=ui_server.secure,
+                      region="us-east-1", access_key=ui_server.access_key,
+                      secret_key=ui_server.secret_key, source="config")
+    warning = "/home/x/.config/minbrowse/config.toml is readable by group or others"
+    config = AppConfig(profiles=(profile,), default_profile="test", warnings=(warning,))
+    app = MinbrowseApp(config, profile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: any("readable by group" in n for n in notifications(app)),
+                         what="config warning")
