@@ -9,8 +9,10 @@ from typing import Iterator
 import requests
 
 from .errors import InvalidResponseError
+from .hashing import BackgroundMD5
 
 _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
+_THREADED_MD5_FROM = 8 * 1024 * 1024  # bytes; below this inline hashing is cheaper
 
 
 class ObjectResponse:
@@ -33,8 +35,10 @@ class ObjectResponse:
         etag = (response.headers.get("ETag") or "").strip('"').lower()
         encrypted = ("x-amz-server-side-encryption-customer-algorithm" in response.headers
                      or response.headers.get("x-amz-server-side-encryption") == "aws:kms")
-        self._md5 = (hashlib.md5() if verify_md5 and response.status_code == 200
-                     and _MD5_ETAG.match(etag) and not encrypted else None)
+        self._md5 = None
+        if verify_md5 and response.status_code == 200 and _MD5_ETAG.match(etag) and not encrypted:
+            big = self._expected is not None and self._expected > _THREADED_MD5_FROM
+            self._md5 = BackgroundMD5() if big else hashlib.md5()
         self._etag = etag
 
     # urllib3.HTTPResponse-like surface -----------------------------------------------------
@@ -102,6 +106,8 @@ class ObjectResponse:
         return self._received
 
     def close(self) -> None:
+        if isinstance(self._md5, BackgroundMD5):
+            self._md5.close()
         self._resp.close()
 
     def release_conn(self) -> None:
