@@ -19,6 +19,12 @@ class _Raw:
     def read(self, amt=None, decode_content=False):
         return self._buf.read(amt)
 
+    def close(self):
+        self._buf.close()
+
+    def release_conn(self):
+        pass
+
 
 def _response(body: bytes, etag: str, length: int | None = None) -> ObjectResponse:
     resp = requests.Response()
