@@ -9,10 +9,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .cancel import CancelToken, ProgressAdapter
-from .datatypes import ObjectWriteResult, parse_iso8601
+from .datatypes import ObjectWriteResult
 from .errors import InvalidResponseError, S3Error
 from .hashing import clean_etag, etag_is_md5, md5_base64
-from .xmlutil import SubElement, find, findtext, new_element, parse_xml, to_bytes
+from .xmlutil import SubElement, findtext, new_element, parse_xml, to_bytes
 
 if TYPE_CHECKING:
     from .client import Client

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from minbrowse.s3 import (Client, CopySource, S3ClientError, S3Error, SseCustomerKey,
+from minbrowse.s3 import (Client, S3ClientError, S3Error, SseCustomerKey,
                           TransportError)
 
 KEY = SseCustomerKey(b"32byteslongsecretkeymustprovided")

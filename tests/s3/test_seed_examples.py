@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
-from minbrowse.s3 import (COMPLIANCE, DAYS, DISABLED, ENABLED, GOVERNANCE, AndOperator,
+from minbrowse.s3 import (DAYS, DISABLED, ENABLED, GOVERNANCE, AndOperator,
                           CSVInputSerialization, CSVOutputSerialization, DeleteMarkerReplication,
                           DeleteObject, Destination, Expiration, Filter, LifecycleConfig,
                           NotificationConfig, ObjectLockConfig, PostPolicy, PrefixFilterRule,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 import requests
 
 from minbrowse.ui.screens.confirm import ConfirmScreen

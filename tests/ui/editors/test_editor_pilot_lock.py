@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, Select, Switch
 
-from minbrowse.s3 import DAYS, GOVERNANCE, Retention
+from minbrowse.s3 import DAYS, GOVERNANCE
 from minbrowse.ui.editors.bucket_settings import ObjectLockEditor
 from minbrowse.ui.editors.object_settings import LegalHoldEditor, RetentionEditor
 from tests.ui.editors.test_editor_pilot_seaweed import SIZE, apply_and_confirm, host, loaded, status
