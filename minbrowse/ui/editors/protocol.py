@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from textual.message import Message
 
+from ..convert import NOT_SUPPORTED_CODES  # one list for the whole UI
+
 # Actions a request can carry.
 LOAD = "load"
 APPLY = "apply"
@@ -22,10 +24,6 @@ IMPORT_PREVIEW = "import_preview"
 IMPORT_APPLY = "import_apply"
 MUTATING_ACTIONS = frozenset({APPLY, DELETE, IMPORT_APPLY})
 
-NOT_SUPPORTED_CODES = frozenset(
-    {"NotImplemented", "MethodNotAllowed", "NotSupported", "XNotImplemented",
-     "XMinioNotImplemented"}
-)
 NOT_SUPPORTED_TEXT = "not supported by this server"
 
 

@@ -14,10 +14,8 @@ from typing import Any, Mapping, Protocol
 
 from textual.message import Message
 
-NOT_SUPPORTED_CODES = frozenset(
-    {"NotImplemented", "MethodNotAllowed", "NotSupported", "XNotImplemented",
-     "XMinioNotImplemented"}
-)
+from ..convert import NOT_SUPPORTED_CODES  # one list for the whole UI
+
 NOT_SUPPORTED_TEXT = "not supported by this server"
 READ_ONLY_CODE = "ReadOnly"
 
