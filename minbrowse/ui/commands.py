@@ -29,8 +29,12 @@ EXTRA_COMMANDS: list[PaletteCommand] = []
 
 
 def register_command(command: PaletteCommand) -> None:
-    """Add (or replace, by name) a palette command."""
-    EXTRA_COMMANDS[:] = [c for c in EXTRA_COMMANDS if c.name != command.name] + [command]
+    """Add a palette command, or replace the one with the same name in place (order stays)."""
+    for index, existing in enumerate(EXTRA_COMMANDS):
+        if existing.name == command.name:
+            EXTRA_COMMANDS[index] = command
+            return
+    EXTRA_COMMANDS.append(command)
 
 
 def all_commands(overrides: dict[str, str] | None = None) -> list[PaletteCommand]:

@@ -18,7 +18,7 @@ pytest.importorskip("minbrowse.ui.app")
 
 
 def run_demo_in_pty(tmp_path: Path, stop: str) -> tuple[bytes, int, list[str], list[str]]:
-    """Start the demo at s3://demo-files/data/, wait for records.json, then stop it."""
+    """Start the demo at s3://demo-files/data/, wait for its rows, then stop it."""
     env = dict(os.environ, TMPDIR=str(tmp_path), PYTHONPATH=str(REPO), TERM="xterm-256color",
                COLUMNS="120", LINES="40")
     pid, fd = pty.fork()
@@ -29,7 +29,9 @@ def run_demo_in_pty(tmp_path: Path, stop: str) -> tuple[bytes, int, list[str], l
     screen = b""
     deadline = time.monotonic() + 90
     try:
-        while b"records.json" not in screen and time.monotonic() < deadline:
+        # wait for both rows: a frame can arrive with only part of the listing drawn
+        while not (b"records.json" in screen and b"sales.csv" in screen) \
+                and time.monotonic() < deadline:
             if select.select([fd], [], [], 0.5)[0]:
                 try:
                     screen += os.read(fd, 65536)

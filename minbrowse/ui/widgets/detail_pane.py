@@ -38,8 +38,13 @@ DETAIL_ACTIONS: list[DetailAction] = [
 
 
 def register_detail_action(action: DetailAction) -> None:
-    """Add (or replace, by id) a detail-pane button."""
-    DETAIL_ACTIONS[:] = [a for a in DETAIL_ACTIONS if a.id != action.id] + [action]
+    """Add a detail-pane button, or replace the one with the same id in place (its position
+    stays, so registering again never reorders the pane)."""
+    for index, existing in enumerate(DETAIL_ACTIONS):
+        if existing.id == action.id:
+            DETAIL_ACTIONS[index] = action
+            return
+    DETAIL_ACTIONS.append(action)
 
 
 def render_detail(detail: Detail) -> Group:
