@@ -41,7 +41,26 @@ EditorScreen .hint { color: $text-muted; height: auto; }
 """
 
 
-class EditorScreen(ModalScreen[None]):
+class GatewayAccess:
+    """The service (or a test's fake gateway) and the read-only flag of an editor screen.
+
+    Screens set `self._gateway` and `self._read_only` (None: ask the gateway / the app)."""
+
+    _gateway: Any
+    _read_only: bool | None
+
+    @property
+    def gateway(self) -> Any:
+        return self._gateway if self._gateway is not None else self.app.service  # type: ignore[attr-defined]
+
+    @property
+    def read_only(self) -> bool:
+        if self._read_only is not None:
+            return self._read_only
+        return bool(getattr(self.gateway, "read_only", False))
+
+
+class EditorScreen(GatewayAccess, ModalScreen[None]):
     """Base of every configuration editor; `KIND` names the configuration job."""
 
     DEFAULT_CSS = EDITOR_CSS
@@ -69,16 +88,6 @@ class EditorScreen(ModalScreen[None]):
         self.last_sent: Any = None
 
     # ---- wiring ---------------------------------------------------------------------------
-
-    @property
-    def gateway(self) -> Any:
-        return self._gateway if self._gateway is not None else self.app.service  # type: ignore[attr-defined]
-
-    @property
-    def read_only(self) -> bool:
-        if self._read_only is not None:
-            return self._read_only
-        return bool(getattr(self.gateway, "read_only", False))
 
     @property
     def target(self) -> str:

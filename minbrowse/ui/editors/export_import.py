@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from ..safe_text import escape_control
 from . import protocol as p
+from .base import GatewayAccess
 from .diffview import DiffConfirmScreen, render_diff
 
 CSS = """
@@ -28,7 +29,7 @@ CSS = """
 """
 
 
-class _FileScreen(ModalScreen[None]):
+class _FileScreen(GatewayAccess, ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="io.close")]
     TITLE_TEXT = ""
 
@@ -43,15 +44,6 @@ class _FileScreen(ModalScreen[None]):
         self.last_error: str | None = None
         self.result: Any = None
 
-    @property
-    def gateway(self) -> Any:
-        return self._gateway if self._gateway is not None else self.app.service  # type: ignore[attr-defined]
-
-    @property
-    def read_only(self) -> bool:
-        if self._read_only is not None:
-            return self._read_only
-        return bool(getattr(self.gateway, "read_only", False))
 
     def send(self, action: str, value: Any = None) -> None:
         self.busy = True
