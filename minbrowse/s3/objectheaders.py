@@ -41,13 +41,19 @@ def normalize_metadata(metadata: Mapping[str, Any] | None) -> dict[str, str]:
     return headers
 
 
+def require_tls_for_ssec(client_secure: bool) -> None:
+    """An SSE-C key travels in headers: never send it over plain HTTP."""
+    if not client_secure:
+        raise S3ClientError("SSE-C operations must be performed over a secure connection")
+
+
 def write_headers(client_secure: bool, metadata: Mapping[str, Any] | None, sse: Any,
                   tags: Mapping[str, str] | None, retention: Retention | None,
                   legal_hold: bool) -> dict[str, str]:
     headers = normalize_metadata(metadata)
     if sse is not None:
-        if isinstance(sse, SseCustomerKey) and not client_secure:
-            raise S3ClientError("SSE-C operations must be performed over a secure connection")
+        if isinstance(sse, SseCustomerKey):
+            require_tls_for_ssec(client_secure)
         headers.update(sse.headers())
     if tags:
         if not isinstance(tags, Tags):

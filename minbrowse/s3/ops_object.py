@@ -11,8 +11,8 @@ from .cancel import CancelToken, ProgressAdapter
 from .datatypes import Object, object_from_headers
 from .deleteobjects import DeleteError, DeleteObject, delete_request_xml, parse_delete_result
 from .encryption import SseCustomerKey
-from .errors import S3ClientError
 from .hashing import md5_base64
+from .objectheaders import require_tls_for_ssec
 from .rangedownload import DEFAULT_WORKERS as DOWNLOAD_WORKERS
 from .rangedownload import download_ranges, should_use_ranges
 from .response import ObjectResponse
@@ -30,8 +30,7 @@ def _ssec_headers(client: "Client", ssec: SseCustomerKey | None) -> dict[str, st
         return {}
     if not isinstance(ssec, SseCustomerKey):
         raise ValueError("ssec must be SseCustomerKey type")
-    if not client.secure:
-        raise S3ClientError("SSE-C operations must be performed over a secure connection")
+    require_tls_for_ssec(client.secure)
     return dict(ssec.headers())
 
 

@@ -54,3 +54,12 @@ def test_sse_c_key_never_in_repr():
     assert "32byteslong" not in repr(KEY)
     import base64
     assert base64.b64encode(b"32byteslongsecretkeymustprovided").decode() not in repr(KEY)
+
+
+def test_sse_c_copy_source_key_refused_over_plain_http_before_sending():
+    from minbrowse.s3 import ComposeSource, CopySource
+    client = Client("127.0.0.1:1", "ak", "sk", secure=False, region="us-east-1")  # nothing listens
+    with pytest.raises(S3ClientError, match="secure"):
+        client.copy_object("bucket", "dst", CopySource("bucket", "src", ssec=KEY))
+    with pytest.raises(S3ClientError, match="secure"):
+        client.compose_object("bucket", "dst", [ComposeSource("bucket", "src", ssec=KEY)])
