@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -11,7 +10,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
 from .errors import InvalidResponseError, S3Error
-from .hashing import clean_etag, etag_is_md5, md5_base64
+from .hashing import clean_etag
+from .uploadbody import put_body
 from .xmlutil import SubElement, findtext, new_element, parse_xml, to_bytes
 
 if TYPE_CHECKING:
@@ -42,15 +42,8 @@ def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]
 
 def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number: int,
                 data: bytes, headers: Mapping[str, str], cancel: CancelToken | None) -> str:
-    md5 = md5_base64(data)
-    hdrs = {**headers, "Content-MD5": md5}
-    resp = client._request("PUT", bucket, key, body=data, headers=hdrs, cancel=cancel,
-                           query=[("partNumber", str(number)), ("uploadId", upload_id)])
-    etag = clean_etag(resp.headers.get("ETag"))
-    if etag_is_md5(etag) and not _encrypted(headers):
-        if base64.b64decode(md5).hex() != etag.lower():
-            raise InvalidResponseError(resp.status_code, None,
-                                       f"part {number}: ETag does not match the sent MD5")
+    _, etag = put_body(client, bucket, key, data, headers, cancel=cancel, what=f"part {number}",
+                       query=[("partNumber", str(number)), ("uploadId", upload_id)])
     return etag
 
 
@@ -94,10 +87,6 @@ def _raise_embedded_error(root, resp, bucket: str, key: str) -> None:
         raise S3Error(findtext(root, "Code"), findtext(root, "Message"),
                       findtext(root, "Resource"), findtext(root, "RequestId"),
                       findtext(root, "HostId"), resp, bucket, key)
-
-
-def _encrypted(headers: Mapping[str, str]) -> bool:
-    return any(h.lower().startswith("x-amz-server-side-encryption") for h in headers)
 
 
 def run_parts(client: "Client", bucket: str, key: str, upload_id: str,

@@ -14,7 +14,7 @@ from .encryption import SseCustomerKey
 from .hashing import md5_base64
 from .objectheaders import require_tls_for_ssec
 from .rangedownload import DEFAULT_WORKERS as DOWNLOAD_WORKERS
-from .rangedownload import download_ranges, should_use_ranges
+from .rangedownload import SINGLE_STREAM_RATE, download_ranges, should_use_ranges
 from .response import ObjectResponse
 from .urls import check_bucket_name, check_object_name
 from .xmlutil import parse_xml, to_bytes
@@ -107,14 +107,16 @@ class ObjectOps:
             with os.fdopen(fd, "wb") as out:
                 if info.etag and should_use_ranges(info.size, self.part_size, request_headers):
                     # Large object: parallel ranged GETs pinned to this ETag (If-Match); the
-                    # open response supplies the first range.
+                    # open response supplies the first range, and all of it when that range
+                    # came in faster than SINGLE_STREAM_RATE (ranges would not pay).
                     download_ranges(self, bucket_name, object_name, out.fileno(), info.size,
                                     info.etag, part_size=self.part_size,
                                     workers=min(DOWNLOAD_WORKERS, self.max_pool_connections),
                                     progress=reporter, cancel=cancel, ssec=ssec,
                                     version_id=version_id, request_headers=request_headers,
                                     extra_query_params=extra_query_params,
-                                    first_response=response)
+                                    first_response=response,
+                                    single_stream_rate=SINGLE_STREAM_RATE)
                 else:
                     for chunk in response.stream(_COPY_CHUNK):
                         if cancel is not None:

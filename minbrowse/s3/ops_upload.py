@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
 from . import multipart
 from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
-from .errors import InvalidResponseError, S3ClientError
-from .hashing import clean_etag, etag_is_md5
+from .errors import S3ClientError
 from .objectheaders import write_headers
+from .uploadbody import put_body
 from .urls import check_bucket_name, check_object_name
 
 if TYPE_CHECKING:
@@ -114,14 +112,7 @@ class UploadOps:
     # -- internals -----------------------------------------------------------------------
     def _put_single(self: "Client", bucket: str, key: str, body: bytes, headers: dict,
                     cancel: CancelToken | None) -> ObjectWriteResult:
-        digest = hashlib.md5(body).digest()
-        hdrs = {**headers, "Content-MD5": base64.b64encode(digest).decode()}
-        resp = self._request("PUT", bucket, key, headers=hdrs, body=body, cancel=cancel)
-        etag = clean_etag(resp.headers.get("ETag"))
-        encrypted = any(h.lower().startswith("x-amz-server-side-encryption") for h in headers)
-        if etag_is_md5(etag) and not encrypted and etag.lower() != digest.hex():
-            raise InvalidResponseError(resp.status_code, None,
-                                       "uploaded object's ETag does not match its MD5")
+        resp, etag = put_body(self, bucket, key, body, headers, cancel=cancel)
         return ObjectWriteResult(bucket, key, resp.headers.get("x-amz-version-id"), etag or None,
                                  resp.headers)
 

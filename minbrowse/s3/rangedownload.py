@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,13 @@ if TYPE_CHECKING:
 MiB = 1024 * 1024
 DEFAULT_PART_SIZE = 16 * MiB
 DEFAULT_WORKERS = 4
+# A first range peaking this fast (bytes/s) means one stream already outruns what parallel
+# ranges add on top (measured on loopback: one stream 2 GB/s after the server's start-up pause,
+# 4 ranges slower; see tests/bench/RESULTS.md); fget_object then keeps reading the open response.
+SINGLE_STREAM_RATE = 512 * MiB
 RESUME_ATTEMPTS = 3
 _CHUNK = 1024 * 1024
+_RATE_WINDOW = 4 * MiB
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 
@@ -83,14 +89,18 @@ def download_ranges(client: "Client", bucket: str, key: str, fd_or_path: int | s
                     cancel: CancelToken | None = None, ssec: "SseCustomerKey | None" = None,
                     version_id: str | None = None, request_headers: dict | None = None,
                     extra_query_params: dict | None = None,
-                    first_response: ObjectResponse | None = None) -> int:
+                    first_response: ObjectResponse | None = None,
+                    single_stream_rate: float | None = None) -> int:
     """Fetch `size` bytes of one object version into `fd_or_path`; return the bytes written.
 
     `fd_or_path`: a file descriptor open for writing (left open) or a path (created/truncated,
     closed on return). The file is truncated to `size` first. `etag` (quotes optional) pins the
     version with If-Match; without an ETag a `version_id` is required. `first_response`, when
     given, is an already-open whole-object GET of that same version: its first range is read
-    from it (saving one round trip) and it is closed afterwards. `progress` receives
+    from it (saving one round trip) and it is closed afterwards. `single_stream_rate`
+    (bytes/s, with `first_response`): when the first range came in at least that fast (its peak
+    over 4 MiB windows), the link is not what limits the download, so the rest is read from the same response instead
+    of being split into parallel ranges (which then only add requests). `progress` receives
     `update(n)` calls serialised under a lock (the caller sends `set_meta`). Raises S3Error
     (e.g. PreconditionFailed when the object changed), InvalidResponseError, or Cancelled.
     """
@@ -114,7 +124,15 @@ def download_ranges(client: "Client", bucket: str, key: str, fd_or_path: int | s
         ranges = plan_ranges(size, part_size)
         if first_response is not None and ranges:
             try:
-                _read_first(first_response, fd, ranges[0], shared)
+                rate = _read_first(first_response, fd, ranges[0], shared)
+                if len(ranges) > 1 and single_stream_rate is not None \
+                        and rate >= single_stream_rate:
+                    rest = ranges[0][1]
+                    _read_first(first_response, fd, (rest, size - rest), shared)
+                    if first_response.read(1):
+                        raise InvalidResponseError(first_response.status, None,
+                                                   f"body is longer than {size} bytes")
+                    ranges = ranges[:1]
             finally:
                 first_response.close()
             ranges = ranges[1:]
@@ -158,9 +176,16 @@ def _run(fetch: "_RangeFetcher", ranges: list[tuple[int, int]], workers: int,
 
 
 def _read_first(response: ObjectResponse, fd: int, first: tuple[int, int],
-                shared: _Shared) -> None:
+                shared: _Shared) -> float:
+    """Copy one range from the open response; return its peak rate (bytes/s) over 4 MiB windows.
+
+    The peak, not the average, says what the link can carry: servers pause at the start of a
+    stream (SeaweedFS on loopback: 50-130 ms in the first 32 MiB, then 2 GB/s), and parallel
+    ranges would pay that pause once per range.
+    """
     offset, length = first
     remaining = length
+    peak, window, window_start = 0.0, 0, time.monotonic()
     while remaining > 0:
         shared.check()
         chunk = response.read(min(_CHUNK, remaining))
@@ -170,6 +195,12 @@ def _read_first(response: ObjectResponse, fd: int, first: tuple[int, int],
         _pwrite_all(fd, chunk, offset + length - remaining)
         remaining -= len(chunk)
         shared.advance(len(chunk))
+        window += len(chunk)
+        if window >= _RATE_WINDOW:
+            now = time.monotonic()
+            peak = max(peak, window / max(now - window_start, 1e-6))
+            window, window_start = 0, now
+    return peak
 
 
 class _RangeFetcher:

@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, timezone
 from typing import Mapping
-from urllib.parse import quote, unquote_to_bytes, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote_to_bytes, urlsplit, urlunsplit
 
 from .credentials import Credentials
 
@@ -158,7 +158,10 @@ def canonical_query(query: str) -> str:
 
 def host_header(url: str) -> str:
     """Host header value for `url`: lowercase, no userinfo, default port dropped."""
-    parts = urlsplit(url)
+    return _host_of(urlsplit(url))
+
+
+def _host_of(parts: SplitResult) -> str:
     host = parts.hostname or ""
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -202,16 +205,21 @@ def sign_v4_s3(method: str, url: str, region: str, headers: Mapping[str, str],
         raise ValueError("content_sha256 must be a payload hash or UNSIGNED-PAYLOAD")
     parts = urlsplit(url)
     signed: dict[str, str] = {}
+    has_host = False
     for name, value in headers.items():
         lname = name.lower()
         if lname in _MANAGED_HEADERS:
             continue
         if lname == "x-amz-security-token" and credentials.session_token:
             continue
+        has_host = has_host or lname == "host"
         signed[name] = value
-    if not any(name.lower() == "host" for name in signed):
-        signed["Host"] = host_header(url)
-    signed["x-amz-date"] = amz_date(date)
+    if not has_host:
+        signed["Host"] = _host_of(parts)
+    utc = to_utc(date)  # formatted once: the date, scope and string to sign share it
+    stamp = utc.strftime("%Y%m%dT%H%M%SZ")
+    day = stamp[:8]
+    signed["x-amz-date"] = stamp
     signed["x-amz-content-sha256"] = content_sha256
     if credentials.session_token:
         signed["x-amz-security-token"] = credentials.session_token
@@ -225,9 +233,11 @@ def sign_v4_s3(method: str, url: str, region: str, headers: Mapping[str, str],
         signed_headers,
         content_sha256,
     ])
-    scope = credential_scope(date, region)
-    signature = _signature(credentials.secret_key, date, region,
-                           _string_to_sign(date, scope, canonical_request))
+    scope = f"{day}/{region}/s3/aws4_request"
+    digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
+    key = SIGNING_KEY_CACHE.get(credentials.secret_key, day, region, "s3")
+    signature = hmac.new(key, f"{ALGORITHM}\n{stamp}\n{scope}\n{digest}".encode("utf-8"),
+                         hashlib.sha256).hexdigest()
     signed["Authorization"] = (
         f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
         f"SignedHeaders={signed_headers}, Signature={signature}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -47,6 +48,13 @@ def encode_query(query: Query | Mapping[str, str] | None) -> str:
 def check_bucket_name(name: str, strict: bool = False) -> None:
     """Validate a bucket name: strict S3 rules for new buckets, lenient for existing ones."""
     if not isinstance(name, str) or not name:
+        raise S3ClientError("bucket name cannot be empty")
+    _check_bucket_name(name, strict)
+
+
+@functools.lru_cache(maxsize=256)  # names that passed; a bad name raises and is not cached
+def _check_bucket_name(name: str, strict: bool) -> None:
+    if not name:
         raise S3ClientError("bucket name cannot be empty")
     if len(name) < 3 or len(name) > 63:
         raise S3ClientError(f"bucket name {name!r} must be 3 to 63 characters long")

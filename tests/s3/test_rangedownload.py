@@ -210,3 +210,58 @@ def test_cancel_stops_all_ranges(client, big_object, tmp_path):
         download_ranges(client, bucket, "big.bin", str(tmp_path / "o"), info.size, info.etag,
                         part_size=MiB, workers=3, progress=cancel_after_first, cancel=token)
     assert sum(got) < info.size
+
+
+def _count_gets(client, monkeypatch) -> list:
+    calls = []
+    real = client.get_object
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("offset", 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client, "get_object", counting)
+    return calls
+
+
+def test_a_fast_first_range_keeps_the_single_stream(client, big_object, tmp_path, monkeypatch):
+    bucket, data = big_object
+    response, info = _head(client, bucket, "big.bin")
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "out.bin"
+    written = download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
+                              part_size=2 * MiB, workers=3, first_response=response,
+                              single_stream_rate=0)  # any rate counts as fast
+    assert written == len(data) and target.read_bytes() == data
+    assert calls == []  # no ranged GET: the open response supplied every byte
+
+
+def test_a_slow_first_range_fetches_the_rest_in_parallel(client, big_object, tmp_path,
+                                                         monkeypatch):
+    bucket, data = big_object
+    response, info = _head(client, bucket, "big.bin")
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "out.bin"
+    download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
+                    part_size=4 * MiB, workers=2, first_response=response,
+                    single_stream_rate=float("inf"))  # no rate is fast enough
+    assert target.read_bytes() == data
+    assert sorted(calls) == [4 * MiB, 8 * MiB]  # ranges 2 and 3; range 1 came from the response
+
+
+def test_fget_object_continues_one_stream_of_a_single_part_object(client, big_object, tmp_path,
+                                                                   monkeypatch):
+    """A plain-MD5 ETag object fetched by fget_object on the continued stream: bytes and MD5."""
+    import minbrowse.s3.ops_object as ops_object
+
+    bucket, data = big_object
+    client.put_object(bucket, "plain.bin", io.BytesIO(data), len(data), part_size=len(data))
+    etag = client.stat_object(bucket, "plain.bin").etag
+    assert "-" not in etag  # one PUT: the ETag is the body's MD5, which the response checks
+    client.part_size = 5 * MiB  # 11 MiB: three ranges, so fget_object takes the ranged path
+    monkeypatch.setattr(ops_object, "SINGLE_STREAM_RATE", 0)
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "fget.bin"
+    info = client.fget_object(bucket, "plain.bin", str(target))
+    assert info.size == len(data) and target.read_bytes() == data
+    assert calls == [0]  # the one whole-object GET, continued

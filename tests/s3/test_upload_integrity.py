@@ -1,0 +1,73 @@
+"""Upload bodies: when Content-MD5 goes with them, its ETag check, and the retry a server may demand."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+
+import pytest
+
+from minbrowse.s3 import GOVERNANCE, ObjectLockConfig
+from minbrowse.s3.uploadbody import MD5_FREE_ABOVE, needs_md5
+
+MiB = 1024 * 1024
+
+
+def test_md5_goes_with_small_bodies_and_everything_over_tls():
+    assert needs_md5(secure=False, size=MD5_FREE_ABOVE)
+    assert not needs_md5(secure=False, size=MD5_FREE_ABOVE + 1)  # the signed SHA-256 covers it
+    assert needs_md5(secure=True, size=64 * MiB)  # large TLS bodies are UNSIGNED-PAYLOAD
+
+
+def _sent_headers(client) -> list[str]:
+    """Request header blocks the client traced (secrets are redacted by the tracer)."""
+    stream = io.StringIO()
+    client.trace_on(stream)
+    return stream
+
+
+def _traced_puts(trace: io.StringIO) -> list[str]:
+    """The traced PUT requests (request line and headers, lowercased), in order."""
+    blocks = trace.getvalue().lower().split("---------start-http---------")
+    return [block.split("\nhttp ")[0] for block in blocks if block.startswith("\nput ")]
+
+
+def test_large_plain_http_put_without_md5_reads_back_identical(seaweed):
+    client = seaweed.client()
+    bucket = seaweed.unique_bucket("md5")
+    client.make_bucket(bucket)
+    try:
+        data = os.urandom(3 * MiB)
+        trace = _sent_headers(client)
+        client.put_object(bucket, "big", io.BytesIO(data), len(data))
+        client.put_object(bucket, "small", io.BytesIO(b"tiny"), 4)
+        client.trace_off()
+        puts = _traced_puts(trace)
+        assert len(puts) == 2
+        assert "content-md5" not in puts[0] and "content-md5" in puts[1]
+        with client.get_object(bucket, "big") as response:
+            assert hashlib.sha256(response.read()).digest() == hashlib.sha256(data).digest()
+        assert client.stat_object(bucket, "small").etag == hashlib.md5(b"tiny").hexdigest()
+    finally:
+        for key in ("big", "small"):
+            client.remove_object(bucket, key)
+        client.remove_bucket(bucket)
+
+
+def test_server_demanding_md5_gets_it_on_the_retry(moto):
+    """moto (like AWS) refuses a PUT without Content-MD5 when a default retention applies."""
+    client = moto.client()
+    bucket = moto.unique_bucket("lockmd5")
+    client.make_bucket(bucket, object_lock=True)
+    client.set_object_lock_config(bucket, ObjectLockConfig(GOVERNANCE, 1, "DAYS"))
+    data = os.urandom(MD5_FREE_ABOVE + 1)
+    trace = _sent_headers(client)
+    result = client.put_object(bucket, "locked", io.BytesIO(data), len(data))
+    client.trace_off()
+    puts = _traced_puts(trace)
+    assert len(puts) == 2  # refused without Content-MD5, accepted with it
+    assert "content-md5" not in puts[0] and "content-md5" in puts[1]
+    assert result.etag == hashlib.md5(data).hexdigest()
+    with client.get_object(bucket, "locked") as response:
+        assert response.read() == data
