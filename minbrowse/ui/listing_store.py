@@ -5,15 +5,17 @@ and row indices — no per-row Python objects besides the name), pages arrive as
 columns and are appended with C-level `extend`. In name order (the server's order) an
 ordered page is appended without sorting; other orders buffer new rows and merge them
 into the sorted view in batches (Timsort merges the two sorted runs). The view is two
-index arrays (folders, files) addressed as one without concatenating.
+index arrays (folders, files) addressed as one without concatenating. Re-sorting and
+filtering run in slices (`reorder`), so the UI can interleave them with other events.
 """
 
 from __future__ import annotations
 
 from array import array
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .listing_pages import RowPage, page_from_rows
+from .listing_slices import filter_in_slices, sort_in_slices
 from .models import RowTuple
 
 SORT_KEYS = ("name", "size", "date")
@@ -49,6 +51,7 @@ class ListingStore:
         self._view = self._order  # the filtered view of _order (the same arrays when no filter)
         self.selected: set[int] = set()
         self.filter_text = ""
+        self._epoch = getattr(self, "_epoch", 0) + 1  # a reorder started before is void
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -126,9 +129,12 @@ class ListingStore:
     # ---- ordering and filtering ---------------------------------------------------------
 
     def _key(self) -> Callable[[int], object]:
-        if self.sort_key == "size":
+        return self._key_for(self.sort_key)
+
+    def _key_for(self, sort_key: str) -> Callable[[int], object]:
+        if sort_key == "size":
             return self.sizes.__getitem__
-        if self.sort_key == "date":
+        if sort_key == "date":
             return self.mtimes.__getitem__
         return self.names.__getitem__
 
@@ -139,35 +145,81 @@ class ListingStore:
         names = self.names
         return _indices(i for i in indices if needle in names[i].lower())
 
-    def _name_order(self, kind: int) -> array:
-        if self._arrival_sorted:
-            return self._arrival[kind]
-        return _indices(sorted(self._arrival[kind], key=self.names.__getitem__))
+    def next_reverse(self, key: str) -> bool:
+        """The direction `set_sort(key)` picks: choosing the current key again flips it."""
+        return (not self.reverse) if key == self.sort_key else False
 
     def set_sort(self, key: str, reverse: bool | None = None) -> None:
         """Sort by `key`; choosing the current key again flips the direction."""
-        if key not in SORT_KEYS:
-            raise ValueError(f"unknown sort key {key!r}")
-        if reverse is None:
-            reverse = (not self.reverse) if key == self.sort_key else False
-        self.sort_key, self.reverse = key, reverse
-        self._pending = ([], [])
-        if key == "name" and not reverse and self._arrival_sorted:
-            self._order = self._arrival
-        else:
-            orders = []
-            for kind in (0, 1):
-                by_name = self._name_order(kind)
-                if key == "name":
-                    orders.append(by_name[::-1] if reverse else array("l", by_name))
-                else:  # one stable sort of the name order: ties stay in name order
-                    orders.append(_indices(sorted(by_name, key=self._key(), reverse=reverse)))
-            self._order = (orders[0], orders[1])
-        self._refilter()
+        for _ in self.reorder(key, self.next_reverse(key) if reverse is None else reverse):
+            pass
 
     def set_filter(self, text: str) -> None:
-        self.filter_text = text.lower()
-        self._refilter()
+        for _ in self.reorder(filter_text=text):
+            pass
+
+    def reorder(self, key: str | None = None, reverse: bool | None = None,
+                filter_text: str | None = None) -> Iterator[None]:
+        """Sort and/or filter in slices (a generator: each `next()` is one bounded slice).
+
+        The store stays usable and shows its old order until the last slice, which swaps the
+        new view in at once; rows added meanwhile are merged like any page arriving in a
+        sorted view. A `clear()` in between makes the job a no-op. Arguments left None keep
+        the current sort key, direction or filter.
+        """
+        key = self.sort_key if key is None else key
+        if key not in SORT_KEYS:
+            raise ValueError(f"unknown sort key {key!r}")
+        reverse = self.reverse if reverse is None else reverse
+        needle = self.filter_text if filter_text is None else filter_text.lower()
+        epoch = self._epoch
+        counts = (len(self._arrival[0]), len(self._arrival[1]))
+        arrival_sorted = self._arrival_sorted
+        same_order = (key == self.sort_key and reverse == self.reverse
+                      and not (self._pending[0] or self._pending[1]))
+        orders: list[array] = []
+        for kind in (0, 1):
+            if same_order:  # only the filter changes: reuse (a copy of) the current order
+                current = self._order[kind]
+                orders.append(current[:counts[kind]] if self._order is self._arrival
+                              else current[:])
+                continue
+            base = self._arrival[kind][:counts[kind]]  # a copy: pages may arrive meanwhile
+            if not arrival_sorted:
+                sorted_base: list[array] = []
+                yield from sort_in_slices(base, self.names.__getitem__, False, sorted_base)
+                base = sorted_base[0]
+            if key == "name":
+                orders.append(base[::-1] if reverse else base)
+            else:  # one stable sort of the name order: ties stay in name order
+                yield from sort_in_slices(base, self._key_for(key), reverse, orders)
+            yield
+        views = orders
+        if needle:
+            views = []
+            for order in orders:
+                yield from filter_in_slices(order, self.names, needle, views)
+        if self._epoch != epoch:
+            return
+        self._commit(key, reverse, needle, counts, orders, views)
+
+    def _commit(self, key: str, reverse: bool, needle: str, counts: tuple[int, int],
+                orders: list[array], views: list[array]) -> None:
+        self.sort_key, self.reverse, self.filter_text = key, reverse, needle
+        new_rows = (self._arrival[0][counts[0]:], self._arrival[1][counts[1]:])
+        if key == "name" and not reverse and self._arrival_sorted:
+            self._order = self._arrival  # appended pages stay in place: no merging needed
+            self._pending = ([], [])
+            if needle:
+                views[0].extend(self._filtered(new_rows[0]))
+                views[1].extend(self._filtered(new_rows[1]))
+                self._view = (views[0], views[1])
+            else:
+                self._view = self._order
+            return
+        self._order = (orders[0], orders[1])
+        self._pending = (list(new_rows[0]), list(new_rows[1]))
+        self._view = (views[0], views[1]) if needle else self._order
 
     def _refilter(self) -> None:
         if not self.filter_text:

@@ -112,6 +112,7 @@ def test_listing_seaweed_100k_beside_minio(seeded_server: Any, report) -> None:
     assert best["first_rows"] < 0.5
     check_stall(best["stalls"]["loading"])
     check_stall(best["stalls"]["scrolling"])
+    check_stall(best["stalls"]["sort_filter"])
     assert best["rss_mb"] < 200
 
 

@@ -129,3 +129,37 @@ def test_remove_objects_batches_and_is_lazy(server, bucket):
     assert list(client.list_objects(bucket, prefix="del/", recursive=True))  # lazy: nothing yet
     assert list(errors) == []
     assert list(client.list_objects(bucket, prefix="del/", recursive=True)) == []
+
+
+def test_remove_objects_sends_batches_concurrently_and_reports_in_order(seaweed, monkeypatch):
+    """3 batches of a real bucket are deleted; then the ordering and overlap, with slowed batches."""
+    import threading
+    import time
+
+    from minbrowse.s3.deleteobjects import DeleteError
+
+    client = seaweed.client()
+    bucket = seaweed.unique_bucket("rmpar")
+    client.make_bucket(bucket)
+    keys = [f"k/{i:04d}" for i in range(2500)]
+    _seed(client, bucket, keys)
+    assert list(client.remove_objects(bucket, (DeleteObject(k) for k in keys))) == []
+    assert list(client.list_objects(bucket, prefix="k/", recursive=True)) == []
+    client.remove_bucket(bucket)
+
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow_batch(bucket_name, batch, headers):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.2 if batch[0].name == "b/0000" else 0.02)  # the first batch ends last
+        with lock:
+            in_flight[0] -= 1
+        return [DeleteError("AccessDenied", "no", batch[0].name, None)]
+
+    monkeypatch.setattr(client, "_delete_batch", slow_batch)
+    names = [e.name for e in client.remove_objects(
+        "any-bucket", (DeleteObject(f"b/{i:04d}") for i in range(5500)))]
+    assert names == ["b/0000", "b/1000", "b/2000", "b/3000", "b/4000", "b/5000"]
+    assert peak[0] >= 2

@@ -82,6 +82,10 @@ async def test_real_server_key_with_control_characters(make_app, ui_server, ui_b
         async with app.run_test(size=SIZE) as pilot:
             await wait_listing(pilot)
             assert names(app) == [key]
+            # the full name is drawn by the detail pane, which a stat fills in the background
+            await wait_until(pilot, lambda: app.detail_shown is not None
+                             and app.detail_shown.key == key, what="the object's details")
+            await pilot.pause()
             svg = app.export_screenshot().replace("&#160;", " ")
             assert "\x1b" not in svg and "\x07" not in svg
             assert "ctl-\\x1b]0;title\\x07-\\u202eend" in svg

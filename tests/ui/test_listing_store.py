@@ -86,3 +86,60 @@ def test_hundred_thousand_rows_stay_fast() -> None:
     store.set_filter("99")
     assert time.perf_counter() - started < 0.5
     assert all("99" in store.names[store.index_at(p)] for p in range(len(store)))
+
+
+def _big_store(count: int, seed: int = 7) -> ListingStore:
+    rng = random.Random(seed)
+    store = ListingStore()
+    names = [f"k{i:07d}" + ("/" if i % 97 == 0 else "") for i in range(count)]
+    store.add_rows([(n, rng.randrange(50), float(rng.randrange(1000)), "", n.endswith("/"))
+                    for n in names])  # few distinct sizes: many ties, which keep name order
+    return store
+
+
+def _expected(store: ListingStore, key: str, reverse: bool, needle: str = "") -> list[str]:
+    def sort_key(i):
+        return {"size": store.sizes[i], "date": store.mtimes[i], "name": store.names[i]}[key]
+    by_name = sorted(range(store.total), key=store.names.__getitem__)
+    ordered = sorted(by_name, key=sort_key, reverse=reverse)
+    kept = [store.names[i] for i in ordered if needle in store.names[i].lower()]
+    return [n for n in kept if n.endswith("/")] + [n for n in kept if not n.endswith("/")]
+
+
+def test_sliced_sort_and_filter_match_one_big_sort() -> None:
+    store = _big_store(100_000)  # over SORT_SLICE: runs are sorted, then merged
+    for key, reverse, needle in (("size", False, ""), ("size", True, ""), ("date", True, "7"),
+                                 ("name", True, "12")):
+        steps = store.reorder(key, reverse, needle)
+        count = sum(1 for _ in steps)
+        assert count > 3  # really done in slices
+        assert view(store) == _expected(store, key, reverse, needle), (key, reverse, needle)
+
+
+def test_old_view_stays_until_the_last_slice_and_late_rows_are_merged() -> None:
+    store = _big_store(60_000)
+    before = view(store)
+    steps = store.reorder("size", False)
+    next(steps)
+    next(steps)
+    assert view(store) == before  # nothing swapped in yet
+    store.add_rows([("zz-late", 0, 1.0, "", False), ("aa-late", 49, 2.0, "", False)])
+    for _ in steps:
+        pass
+    assert store.pending == 2  # the late rows wait to be merged, like any page in a sorted view
+    store.flush()
+    shown = [store.index_at(p) for p in range(len(store))]
+    files = [i for i in shown if not store.dir_flags[i]]
+    assert sorted(view(store)) == sorted(store.names)
+    assert all(store.sizes[a] <= store.sizes[b] for a, b in zip(files, files[1:]))
+
+
+def test_clear_voids_a_running_reorder() -> None:
+    store = _big_store(60_000)
+    steps = store.reorder("size", True)
+    next(steps)
+    store.clear()
+    store.add_rows(rows(["b.txt", "a.txt"]))
+    for _ in steps:
+        pass
+    assert store.sort_key == "name" and view(store) == ["a.txt", "b.txt"]

@@ -31,6 +31,7 @@ SIZE_WIDTH = 10
 DATE_WIDTH = 16
 CLASS_WIDTH = 13
 SYNC_INTERVAL = 0.1  # seconds: how often arriving pages update the scrollbar and the view
+REORDER_BUDGET = 0.02  # seconds of sorting/filtering per event-loop turn (1M rows: ~1.5 s)
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -92,6 +93,8 @@ class ObjectList(ScrollView, can_focus=True):
         self.header: Widget | None = None
         self._last_sync = 0.0
         self._sync_timer: Timer | None = None
+        self._reorder_job: tuple | None = None  # (steps, (key, reverse) or None, row to keep)
+        self._reorder_timer: Timer | None = None
         self._cursor_index: int | None = None  # row under the cursor before unsynced pages
         self._shown_rows = self._shown_dirs = 0
 
@@ -104,6 +107,7 @@ class ObjectList(ScrollView, can_focus=True):
             self._sync_timer.stop()
             self._sync_timer = None
         self._cursor_index = None
+        self._cancel_reorder()
         self.store.clear()
         self.loading_done = False
         self.cursor = 0
@@ -183,20 +187,61 @@ class ObjectList(ScrollView, can_focus=True):
             self.cursor = max(len(self.store) - 1, 0)
 
     def set_sort(self, key: str) -> None:
-        before = self.current_index()
-        self.store.set_sort(key)
+        """Sort by `key` (again: flip). Big listings sort in slices between other events."""
+        reverse = self.store.next_reverse(key)
+        self._start_reorder(self.store.reorder(key, reverse), (key, reverse),
+                            self.current_index())
+
+    def set_filter(self, text: str) -> None:
+        self._start_reorder(self.store.reorder(filter_text=text), None, None)
+
+    @property
+    def reordering(self) -> bool:
+        """A sort or filter is still being computed (the old view is shown meanwhile)."""
+        return self._reorder_job is not None
+
+    @property
+    def sort_in_progress(self) -> tuple[str, bool] | None:
+        """(key, reverse) of a sort still being computed, else None."""
+        return self._reorder_job[1] if self._reorder_job is not None else None
+
+    def _start_reorder(self, steps, target: tuple[str, bool] | None,
+                       keep: int | None) -> None:
+        """Run `steps` (a `ListingStore.reorder` job) `REORDER_BUDGET` at a time; a newer
+        sort or filter replaces a running one (its work is dropped)."""
+        if self._reorder_timer is not None:
+            self._reorder_timer.stop()
+            self._reorder_timer = None
+        if target is None and self._reorder_job is not None:
+            target = self._reorder_job[1]  # a filter typed while a sort runs: keep its arrow
+        self._reorder_job = (steps, target, keep)
+        self._run_reorder()
+
+    def _run_reorder(self) -> None:
+        self._reorder_timer = None
+        job = self._reorder_job
+        if job is None:
+            return
+        steps, target, keep = job
+        deadline = time.monotonic() + REORDER_BUDGET
+        for _ in steps:
+            if time.monotonic() >= deadline:
+                self._refresh_header()  # shows the sort being computed
+                self._reorder_timer = self.set_timer(0.001, self._run_reorder)
+                return
+        self._reorder_job = None
         self._refresh_header()
         self.cursor = 0
-        if before is not None:
-            self.cursor = self._position_of_index(before) or 0
+        if keep is not None:
+            self.cursor = self._position_of_index(keep) or 0
         self._resize()
         self.refresh()
 
-    def set_filter(self, text: str) -> None:
-        self.store.set_filter(text)
-        self.cursor = 0
-        self._resize()
-        self.refresh()
+    def _cancel_reorder(self) -> None:
+        if self._reorder_timer is not None:
+            self._reorder_timer.stop()
+            self._reorder_timer = None
+        self._reorder_job = None
 
     def select_name(self, name: str) -> bool:
         position = self.store.position_of(name)
@@ -324,9 +369,10 @@ class ObjectList(ScrollView, can_focus=True):
         return Strip([Segment(fit(text, width), style)], width)
 
 
-def header_text(width: int, sort_key: str, reverse: bool) -> str:
-    """The column header line matching `ObjectList.render_line`'s layout."""
-    arrow = "↓" if reverse else "↑"
+def header_text(width: int, sort_key: str, reverse: bool, busy: bool = False) -> str:
+    """The column header line matching `ObjectList.render_line`'s layout (`busy`: the sort
+    is still being computed)."""
+    arrow = ("↓" if reverse else "↑") + ("…" if busy else "")
 
     def label(title: str, key: str) -> str:
         return f"{title} {arrow}" if key == sort_key else title
@@ -356,4 +402,7 @@ class ListingHeader(Widget):
     def render(self) -> Text:
         store = self.listing.store
         width = self.listing.scrollable_content_region.width or self.size.width
+        target = self.listing.sort_in_progress
+        if target is not None:
+            return Text(header_text(width, target[0], target[1], busy=True))
         return Text(header_text(width, store.sort_key, store.reverse))
