@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import os
+import platform
 import random
 import threading
 import time
@@ -23,6 +24,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
+from .. import __version__
 from .cancel import CancelToken
 from .credentials import Credentials, Provider
 from .errors import InvalidResponseError, RetryError, S3Error, ServerError, TransportError
@@ -31,6 +33,8 @@ from .trace import Tracer
 from .urls import BaseURL, Query
 from .xmlutil import find, findtext, parse_xml
 
+USER_AGENT = (f"minbrowse/{__version__} ({platform.system()}; {platform.machine()}) "
+              f"python/{platform.python_version()}")
 MAX_ERROR_BODY = 64 * 1024
 MAX_XML_RESPONSE = 16 * 1024 * 1024
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
@@ -228,6 +232,8 @@ class Transport:
                    timeout: object = "default") -> requests.Response:
         creds = self.credentials()
         hdrs = {name: str(value).strip() for name, value in headers.items()}
+        if not any(name.lower() == "user-agent" for name in hdrs):
+            hdrs["User-Agent"] = USER_AGENT
         if body is not None:
             hdrs["Content-Length"] = str(len(body))
         if creds is not None:
@@ -262,9 +268,11 @@ class Transport:
         """Send through the session adapter's urllib3 pool; urllib3 errors become requests'."""
         timeout = (self._default_timeout if read_timeout == self.timeouts.read
                    else urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout))
+        origin, target = _split_origin(url)
         try:
-            pool = self._pool_for(url)
-            raw = pool.urlopen(method, url, body=body, headers=headers, redirect=False,
+            pool = self._pool_for(origin, url)
+            # origin-form request target ("/bucket/key?query"), as a browser or curl sends it
+            raw = pool.urlopen(method, target, body=body, headers=headers, redirect=False,
                                retries=False, preload_content=False, decode_content=False,
                                assert_same_host=False, release_conn=False, timeout=timeout)
         except urllib3.exceptions.SSLError as exc:
@@ -281,9 +289,8 @@ class Transport:
         resp.url = url
         return resp
 
-    def _pool_for(self, url: str):
-        """The adapter's urllib3 pool for `url`'s origin, cached while it stays open."""
-        origin = url[:url.find("/", url.find("//") + 2)] if url.count("/") > 2 else url
+    def _pool_for(self, origin: str, url: str):
+        """The adapter's urllib3 pool for `origin` ("scheme://host:port"), cached while open."""
         pool = self._pools.get(origin)
         if pool is None or getattr(pool, "pool", None) is None:  # new, or closed by eviction
             target = requests.PreparedRequest()
@@ -356,6 +363,12 @@ class Transport:
         if status >= 500:
             return "ServerError", f"Server error (HTTP {status})"
         return "UnknownError", f"Unexpected HTTP status {status}"
+
+
+def _split_origin(url: str) -> tuple[str, str]:
+    """("scheme://netloc", "/path?query") of an absolute URL."""
+    slash = url.find("/", url.find("//") + 2)
+    return (url, "/") if slash < 0 else (url[:slash], url[slash:])
 
 
 def _resource(bucket: str | None, key: str | None) -> str:

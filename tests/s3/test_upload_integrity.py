@@ -71,3 +71,29 @@ def test_server_demanding_md5_gets_it_on_the_retry(moto):
     assert result.etag == hashlib.md5(data).hexdigest()
     with client.get_object(bucket, "locked") as response:
         assert response.read() == data
+
+
+def test_seaweedfs_refuses_a_wrong_content_md5_but_not_a_wrong_sha256(seaweed):
+    """What the Content-MD5 policy rests on (see minbrowse/s3/uploadbody.py): SeaweedFS 4.48
+    checks Content-MD5 but stores a body whose signed SHA-256 is wrong. (moto 5.2 checks
+    neither, so this runs on SeaweedFS only.)"""
+    import base64
+
+    from minbrowse.s3 import S3Error
+
+    client = seaweed.client()
+    bucket = seaweed.unique_bucket("digest")
+    client.make_bucket(bucket)
+    try:
+        wrong = base64.b64encode(hashlib.md5(b"other bytes").digest()).decode()
+        with pytest.raises(S3Error) as caught:
+            client._request("PUT", bucket, "corrupt", body=b"hello world",
+                            headers={"Content-MD5": wrong})
+        assert caught.value.code == "BadDigest"
+        assert [o.object_name for o in client.list_objects(bucket)] == []
+        client._request("PUT", bucket, "unchecked", body=b"hello world",
+                        content_sha256=hashlib.sha256(b"other bytes").hexdigest())
+        assert client.get_object(bucket, "unchecked").read() == b"hello world"
+        client.remove_object(bucket, "unchecked")
+    finally:
+        client.remove_bucket(bucket)
