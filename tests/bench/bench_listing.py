@@ -26,18 +26,20 @@ REPO = Path(__file__).resolve().parents[2]
 STALL_LIMIT = 0.1
 
 
-async def run_bench(rows: int) -> dict:
+async def run_bench(rows: int, sort_while_loading: bool = False) -> dict:
     from minbrowse.ui.screenshots import make_app
     from tests.bench.listing_probe import measure_listing
 
     app = make_app(location="s3://huge/rows/")
     app.client.generate("huge", "rows/", rows)
     async with app.run_test(size=(120, 40)) as pilot:
-        return await measure_listing(app, pilot, f"obj-{rows - 1:07d}.bin")
+        return await measure_listing(app, pilot, f"obj-{rows - 1:07d}.bin",
+                                     sort_while_loading=sort_while_loading)
 
 
-def run_in_subprocess(rows: int) -> dict:
-    done = subprocess.run([sys.executable, "-m", "tests.bench.bench_listing", str(rows)], cwd=REPO,
+def run_in_subprocess(rows: int, sort_while_loading: bool = False) -> dict:
+    args = [str(rows)] + (["sorted"] if sort_while_loading else [])
+    done = subprocess.run([sys.executable, "-m", "tests.bench.bench_listing", *args], cwd=REPO,
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -50,11 +52,12 @@ def check_stall(stall: dict) -> None:
                                            f"{stall['cpu'] * 1000:.0f} ms"
 
 
-@pytest.mark.parametrize("rows", [100_000, 1_000_000])
-def test_listing_generated_pages(report, rows: int) -> None:
+@pytest.mark.parametrize("rows, sort_while_loading",
+                         [(100_000, False), (1_000_000, False), (1_000_000, True)])
+def test_listing_generated_pages(report, rows: int, sort_while_loading: bool) -> None:
     from tests.bench.listing_probe import describe
 
-    figures = run_in_subprocess(rows)
+    figures = run_in_subprocess(rows, sort_while_loading)
     describe(figures, report)
     assert figures["rows"] == rows
     assert figures["first_rows"] < 0.5
@@ -69,4 +72,4 @@ def test_listing_generated_pages(report, rows: int) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
-    print(json.dumps(asyncio.run(run_bench(int(sys.argv[1])))))
+    print(json.dumps(asyncio.run(run_bench(int(sys.argv[1]), sys.argv[2:] == ["sorted"]))))

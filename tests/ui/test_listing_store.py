@@ -143,3 +143,42 @@ def test_clear_voids_a_running_reorder() -> None:
     for _ in steps:
         pass
     assert store.sort_key == "name" and view(store) == ["a.txt", "b.txt"]
+
+
+def test_big_store_merges_pending_rows_in_slices_while_sorted() -> None:
+    from minbrowse.ui.listing_store import SLICED_FROM
+
+    rng = random.Random(3)
+    store = ListingStore()
+    store.set_sort("size")
+    count = SLICED_FROM + 30_000
+    for start in range(0, count, 1000):
+        store.add_rows([(f"k{i:07d}", rng.randrange(10**6), 1.0, "", False)
+                        for i in range(start, start + 1000)])
+        if store.total >= SLICED_FROM:
+            assert store.pending  # big: add_page leaves the merge to its owner
+    assert store.wants_merge
+    steps = store.merge_steps()
+    slices = 0
+    for _ in steps:
+        slices += 1
+    assert slices > 3 and store.pending == 0 and len(store) == count
+    shown = [store.index_at(p) for p in range(len(store))]
+    assert all(store.sizes[a] <= store.sizes[b] for a, b in zip(shown, shown[1:]))
+
+
+def test_a_merge_is_void_when_the_order_changes_meanwhile() -> None:
+    from minbrowse.ui.listing_store import SLICED_FROM
+
+    store = ListingStore()
+    store.set_sort("size")
+    store.add_rows([(f"k{i:07d}", i % 97, 1.0, "", False) for i in range(SLICED_FROM + 5000)])
+    store.add_rows([(f"z{i:07d}", i % 89, 1.0, "", False) for i in range(30_000)])
+    pending = store.pending
+    assert pending
+    steps = store.merge_steps()
+    next(steps)
+    store.set_sort("date")  # a re-sort takes every row, pending ones included
+    for _ in steps:
+        pass
+    assert store.sort_key == "date" and store.pending == 0 and len(store) == store.total

@@ -23,7 +23,7 @@ from textual.widget import Widget
 
 from ..format import format_mtime, human_size
 from ..listing_pages import RowPage, page_from_rows
-from ..listing_store import ListingStore
+from ..listing_store import SLICED_FROM, ListingStore
 from ..models import Entry, Location
 from ..safe_text import escape_control
 
@@ -95,6 +95,7 @@ class ObjectList(ScrollView, can_focus=True):
         self._sync_timer: Timer | None = None
         self._reorder_job: tuple | None = None  # (steps, (key, reverse) or None, row to keep)
         self._reorder_timer: Timer | None = None
+        self._drawn_version = -1  # store.order_version when the view was last synced
         self._cursor_index: int | None = None  # row under the cursor before unsynced pages
         self._shown_rows = self._shown_dirs = 0
 
@@ -124,6 +125,7 @@ class ObjectList(ScrollView, can_focus=True):
         shown_before = self._shown_rows
         if not self.store.add_page(page):
             return
+        self._maybe_merge()
         now = time.monotonic()
         if shown_before == 0 or now - self._last_sync >= SYNC_INTERVAL:
             self._sync()
@@ -137,7 +139,10 @@ class ObjectList(ScrollView, can_focus=True):
             self._sync_timer = None
         self._last_sync = time.monotonic()
         if self.loading_done:
-            self.store.flush()
+            if self.store.total < SLICED_FROM:
+                self.store.flush()
+            else:
+                self._maybe_merge(everything=True)
         shown_before, dirs_before = self._shown_rows, self._shown_dirs
         self._resize()
         self._keep_cursor_on(self._cursor_index)
@@ -146,8 +151,13 @@ class ObjectList(ScrollView, can_focus=True):
         bottom = top + max(self.scrollable_content_region.height, 1)
         appended_only = (self.store.sort_key == "name" and not self.store.reverse
                          and not self.store.filter_text and self.store.dir_count == dirs_before)
-        if not appended_only or bottom >= shown_before:
-            self.refresh()
+        moved = self.store.order_version != self._drawn_version
+        self._drawn_version = self.store.order_version
+        if appended_only:
+            if bottom >= shown_before:
+                self.refresh()
+        elif moved or len(self.store) != shown_before or self.store.dir_count != dirs_before:
+            self.refresh()  # sorted by size/date: rows still pending a merge change nothing
 
     @property
     def loading_done(self) -> bool:
@@ -231,11 +241,20 @@ class ObjectList(ScrollView, can_focus=True):
                 return
         self._reorder_job = None
         self._refresh_header()
-        self.cursor = 0
-        if keep is not None:
-            self.cursor = self._position_of_index(keep) or 0
+        position = (self._position_of_index(keep) if keep is not None else None) or 0
+        if position != self.cursor:
+            self.cursor = position
         self._resize()
         self.refresh()
+        self._maybe_merge(everything=self.loading_done)
+
+    def _maybe_merge(self, everything: bool = False) -> None:
+        """Merge rows buffered while sorted by size/date, in slices like a re-sort, when enough
+        have piled up (`everything`: any at all, once the listing is complete)."""
+        if self._reorder_job is not None or self.store.total < SLICED_FROM:
+            return
+        if self.store.wants_merge or (everything and self.store.pending):
+            self._start_reorder(self.store.merge_steps(), None, self.current_index())
 
     def _cancel_reorder(self) -> None:
         if self._reorder_timer is not None:
