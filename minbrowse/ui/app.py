@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
 from . import debuglog
+from .gctuning import release_collector, tune_collector
 from .actions import ActionsMixin, copy_with_pyperclip
 from .transfer_actions import TransfersMixin
 from .commands import CommandsProvider
@@ -134,10 +135,14 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         self.service.list_buckets(-1)  # the tree
         self.navigate(location, select_name=(select[len(location.prefix):] if select else None))
         self.listing.focus()
+        self.call_after_refresh(tune_collector)  # see gctuning: short GC passes at 1M rows
         # e.g. a config file readable by group or others: say so on screen, not only on stderr
         for warning in getattr(self.config, "warnings", ()) or ():
             self.notify(escape_control(warning), title="Configuration", severity="warning",
                         markup=False, timeout=10)
+
+    def on_unmount(self) -> None:
+        release_collector()
 
     # ---- navigation -----------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ SIZE_WIDTH = 10
 DATE_WIDTH = 16
 CLASS_WIDTH = 13
 SYNC_INTERVAL = 0.1  # seconds: how often arriving pages update the scrollbar and the view
-REORDER_BUDGET = 0.02  # seconds of sorting/filtering per event-loop turn (1M rows: ~1.5 s)
+REORDER_BUDGET = 0.012  # seconds of sorting/filtering per event-loop turn
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -225,7 +225,11 @@ class ObjectList(ScrollView, can_focus=True):
         if target is None and self._reorder_job is not None:
             target = self._reorder_job[1]  # a filter typed while a sort runs: keep its arrow
         self._reorder_job = (steps, target, keep)
-        self._run_reorder()
+        if self.store.total < SLICED_FROM:
+            self._run_reorder()  # small: done at once (one slice), as the user expects
+        else:  # big: every slice in its own loop turn, after the key press is handled
+            self._refresh_header()
+            self._reorder_timer = self.set_timer(0.001, self._run_reorder)
 
     def _run_reorder(self) -> None:
         self._reorder_timer = None
