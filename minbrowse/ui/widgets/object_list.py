@@ -93,7 +93,7 @@ class ObjectList(ScrollView, can_focus=True):
         self.header: Widget | None = None
         self._last_sync = 0.0
         self._sync_timer: Timer | None = None
-        self._reorder_job: tuple | None = None  # (steps, (key, reverse) or None, row to keep)
+        self._reorder_job: tuple | None = None  # (steps, (key, reverse, filter) or None, keep)
         self._reorder_timer: Timer | None = None
         self._drawn_version = -1  # store.order_version when the view was last synced
         self._cursor_index: int | None = None  # row under the cursor before unsynced pages
@@ -198,32 +198,43 @@ class ObjectList(ScrollView, can_focus=True):
 
     def set_sort(self, key: str) -> None:
         """Sort by `key` (again: flip). Big listings sort in slices between other events."""
-        reverse = self.store.next_reverse(key)
-        self._start_reorder(self.store.reorder(key, reverse), (key, reverse),
-                            self.current_index())
+        wanted_key, wanted_reverse, wanted_filter = self._wanted()
+        reverse = (not wanted_reverse) if key == wanted_key else False
+        self._start_reorder(self.store.reorder(key, reverse, wanted_filter),
+                            (key, reverse, wanted_filter), self.current_index())
 
     def set_filter(self, text: str) -> None:
-        self._start_reorder(self.store.reorder(filter_text=text), None, None)
+        wanted_key, wanted_reverse, _ = self._wanted()
+        self._start_reorder(self.store.reorder(wanted_key, wanted_reverse, text),
+                            (wanted_key, wanted_reverse, text.lower()), None)
+
+    def _wanted(self) -> tuple[str, bool, str]:
+        """Sort key, direction and filter last asked for: a sort or filter still being
+        computed counts, so a filter typed during a long sort keeps that sort, and the
+        other way round."""
+        if self._reorder_job is not None and self._reorder_job[1] is not None:
+            return self._reorder_job[1]
+        return self.store.sort_key, self.store.reverse, self.store.filter_text
 
     @property
     def reordering(self) -> bool:
-        """A sort or filter is still being computed (the old view is shown meanwhile)."""
+        """A sort, filter or merge is still being computed (the old view is shown meanwhile)."""
         return self._reorder_job is not None
 
     @property
     def sort_in_progress(self) -> tuple[str, bool] | None:
-        """(key, reverse) of a sort still being computed, else None."""
-        return self._reorder_job[1] if self._reorder_job is not None else None
+        """(key, reverse) of a sort or filter still being computed, else None."""
+        if self._reorder_job is None or self._reorder_job[1] is None:
+            return None
+        return self._reorder_job[1][0], self._reorder_job[1][1]
 
-    def _start_reorder(self, steps, target: tuple[str, bool] | None,
+    def _start_reorder(self, steps, target: tuple[str, bool, str] | None,
                        keep: int | None) -> None:
-        """Run `steps` (a `ListingStore.reorder` job) `REORDER_BUDGET` at a time; a newer
-        sort or filter replaces a running one (its work is dropped)."""
+        """Run `steps` (a `ListingStore.reorder` job, or `merge_steps` with no `target`)
+        `REORDER_BUDGET` at a time; a newer sort or filter replaces a running job."""
         if self._reorder_timer is not None:
             self._reorder_timer.stop()
             self._reorder_timer = None
-        if target is None and self._reorder_job is not None:
-            target = self._reorder_job[1]  # a filter typed while a sort runs: keep its arrow
         self._reorder_job = (steps, target, keep)
         if self.store.total < SLICED_FROM:
             self._run_reorder()  # small: done at once (one slice), as the user expects
