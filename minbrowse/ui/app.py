@@ -7,6 +7,7 @@ User-facing actions live in `actions.ActionsMixin`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from datetime import datetime
@@ -48,6 +49,20 @@ from .widgets.object_list import ListingHeader, ObjectList
 from .widgets.status_bar import StatusBar
 
 log = logging.getLogger("minbrowse.ui")
+
+
+def while_mounted(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Drop a service result that arrives while the app is closing (its panes are gone)."""
+
+    @functools.wraps(handler)
+    def guarded(self: "MinbrowseApp", message: Any) -> Any:
+        if not self.query("#listing"):
+            return None
+        return handler(self, message)
+
+    return guarded
+
+
 editor_wiring.register_all()  # configuration editors: palette commands + detail buttons
 tool_registry.register_all()  # ops tools: palette commands + detail buttons
 DETAIL_DEBOUNCE = 0.15
@@ -237,6 +252,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
 
     # ---- service results ------------------------------------------------------------------
 
+    @while_mounted
     def on_buckets_loaded(self, message: BucketsLoaded) -> None:
         if message.generation == -1 or self.location.bucket is None:
             self.tree_widget.set_buckets(message.buckets)
@@ -268,6 +284,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
     def _mark_first_paint(self) -> None:
         self.first_paint_at = time.monotonic()
 
+    @while_mounted
     def on_listing_done(self, message: ListingDone) -> None:
         if message.generation == self.generation:
             self._listing_finished(message.total)
@@ -285,9 +302,11 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         log.debug("listing %s: %d rows in %.3fs", self.location, total,
                   time.monotonic() - self._listing_started)
 
+    @while_mounted
     def on_tree_children_loaded(self, message: TreeChildrenLoaded) -> None:
         self.tree_widget.add_children(message.node_id, message.names, message.truncated)
 
+    @while_mounted
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.generation == self.detail_generation:
             detail = message.detail
@@ -298,20 +317,24 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
     async def on_detail_pane_action_requested(self, message: DetailPane.ActionRequested) -> None:
         await self.run_action(message.action)  # a coroutine: without await it never runs
 
+    @while_mounted
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         from .screens.preview import PreviewScreen
 
         self.push_screen(PreviewScreen(message.preview))
 
+    @while_mounted
     def on_usage_progress(self, message: UsageProgress) -> None:
         self.show_usage(message.usage)
 
+    @while_mounted
     def on_action_done(self, message: ActionDone) -> None:
         self.notify(escape_control(message.message), markup=False,
                     severity="warning" if message.warning else "information")
         if message.refresh:
             self.action_refresh()
 
+    @while_mounted
     def on_service_failure(self, message: ServiceFailure) -> None:
         stale = message.generation is not None and message.operation == "list objects" \
             and message.generation != self.generation

@@ -51,3 +51,17 @@ async def test_sorted_while_loading_ends_complete_and_in_order() -> None:
         assert len(store) == store.total == ROWS
         sizes = [store.sizes[store.index_at(p)] for p in range(len(store))]
         assert sizes == sorted(sizes, reverse=True)
+
+
+@run_async
+async def test_results_arriving_while_the_app_closes_are_dropped() -> None:
+    """A service result handled after the panes are gone (the app is closing) does nothing
+    instead of raising NoMatches (seen in CI: BucketsLoaded during teardown)."""
+    from minbrowse.ui.messages import BucketsLoaded, ListingDone
+
+    app = make_fake_app(location="s3://")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_listing(pilot)
+    assert not app.query("#listing")  # torn down
+    app.on_buckets_loaded(BucketsLoaded(-1, []))
+    app.on_listing_done(ListingDone(app.generation, app.location, 0))
