@@ -98,9 +98,10 @@ def download_ranges(client: "Client", bucket: str, key: str, fd_or_path: int | s
     version with If-Match; without an ETag a `version_id` is required. `first_response`, when
     given, is an already-open whole-object GET of that same version: its first range is read
     from it (saving one round trip) and it is closed afterwards. `single_stream_rate`
-    (bytes/s, with `first_response`): when the first range came in at least that fast (its peak
-    over 4 MiB windows), the link is not what limits the download, so the rest is read from the same response instead
-    of being split into parallel ranges (which then only add requests). `progress` receives
+    (bytes/s, with `first_response`): when the first range came in at least that fast (its
+    peak over 4 MiB windows), the link is not what limits the download, so the rest is read
+    from the same response instead of being split into parallel ranges (which then only add
+    requests). `progress` receives
     `update(n)` calls serialised under a lock (the caller sends `set_meta`). Raises S3Error
     (e.g. PreconditionFailed when the object changed), InvalidResponseError, or Cancelled.
     """

@@ -22,7 +22,6 @@ from typing import Callable, Mapping
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 
 from .. import __version__
 from .cancel import CancelToken
