@@ -125,11 +125,11 @@ def download_ranges(client: "Client", bucket: str, key: str, fd_or_path: int | s
         ranges = plan_ranges(size, part_size)
         if first_response is not None and ranges:
             try:
-                rate = _read_first(first_response, fd, ranges[0], shared)
+                rate = _copy_from_response(first_response, fd, ranges[0], shared)
                 if len(ranges) > 1 and single_stream_rate is not None \
                         and rate >= single_stream_rate:
                     rest = ranges[0][1]
-                    _read_first(first_response, fd, (rest, size - rest), shared)
+                    _copy_from_response(first_response, fd, (rest, size - rest), shared)
                     if first_response.read(1):
                         raise InvalidResponseError(first_response.status, None,
                                                    f"body is longer than {size} bytes")
@@ -176,15 +176,16 @@ def _run(fetch: "_RangeFetcher", ranges: list[tuple[int, int]], workers: int,
             fut.result()
 
 
-def _read_first(response: ObjectResponse, fd: int, first: tuple[int, int],
-                shared: _Shared) -> float:
-    """Copy one range from the open response; return its peak rate (bytes/s) over 4 MiB windows.
+def _copy_from_response(response: ObjectResponse, fd: int, span: tuple[int, int],
+                        shared: _Shared) -> float:
+    """Copy the next `span` (offset, length) of the open whole-object response into `fd`;
+    return its peak rate (bytes/s) over 4 MiB windows.
 
     The peak, not the average, says what the link can carry: servers pause at the start of a
     stream (SeaweedFS on loopback: 50-130 ms in the first 32 MiB, then 2 GB/s), and parallel
     ranges would pay that pause once per range.
     """
-    offset, length = first
+    offset, length = span
     remaining = length
     peak, window, window_start = 0.0, 0, time.monotonic()
     while remaining > 0:

@@ -126,9 +126,10 @@ def get_signing_key(secret_key: str, date: datetime, region: str, service: str =
     return SIGNING_KEY_CACHE.get(secret_key, scope_date(date), region, service)
 
 
-def _signature(secret_key: str, date: datetime, region: str, string_to_sign: str,
+def _signature(secret_key: str, day: str, region: str, string_to_sign: str,
                service: str = "s3") -> str:
-    key = get_signing_key(secret_key, date, region, service)
+    """Hex HMAC of `string_to_sign` with the signing key of `day` (``YYYYMMDD``)."""
+    key = SIGNING_KEY_CACHE.get(secret_key, day, region, service)
     return hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -187,9 +188,10 @@ def _canonical_headers(headers: Mapping[str, str]) -> tuple[str, str]:
     return canonical, ";".join(names)
 
 
-def _string_to_sign(date: datetime, scope: str, canonical_request: str) -> str:
+def _string_to_sign(stamp: str, scope: str, canonical_request: str) -> str:
+    """`stamp` is the request's X-Amz-Date (``YYYYMMDDTHHMMSSZ``)."""
     digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
-    return f"{ALGORITHM}\n{amz_date(date)}\n{scope}\n{digest}"
+    return f"{ALGORITHM}\n{stamp}\n{scope}\n{digest}"
 
 
 # ---------------------------------------------------------------- public signers
@@ -234,10 +236,8 @@ def sign_v4_s3(method: str, url: str, region: str, headers: Mapping[str, str],
         content_sha256,
     ])
     scope = f"{day}/{region}/s3/aws4_request"
-    digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
-    key = SIGNING_KEY_CACHE.get(credentials.secret_key, day, region, "s3")
-    signature = hmac.new(key, f"{ALGORITHM}\n{stamp}\n{scope}\n{digest}".encode("utf-8"),
-                         hashlib.sha256).hexdigest()
+    signature = _signature(credentials.secret_key, day, region,
+                           _string_to_sign(stamp, scope, canonical_request))
     signed["Authorization"] = (
         f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
         f"SignedHeaders={signed_headers}, Signature={signature}"
@@ -274,12 +274,12 @@ def presign_v4(method: str, url: str, region: str, credentials: Credentials,
         "host",
         UNSIGNED_PAYLOAD,
     ])
-    signature = _signature(credentials.secret_key, date, region,
-                           _string_to_sign(date, scope, canonical_request))
+    signature = _signature(credentials.secret_key, scope_date(date), region,
+                           _string_to_sign(amz_date(date), scope, canonical_request))
     query += f"&X-Amz-Signature={signature}"
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def post_presign_v4(string_to_sign: str, secret_key: str, date: datetime, region: str) -> str:
     """Hex signature of a POST policy (`string_to_sign` is the base64 policy document)."""
-    return _signature(secret_key, date, region, string_to_sign)
+    return _signature(secret_key, scope_date(date), region, string_to_sign)

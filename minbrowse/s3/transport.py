@@ -269,7 +269,7 @@ class Transport:
                    else urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout))
         origin, target = _split_origin(url)
         try:
-            pool = self._pool_for(origin, url)
+            pool = self._pool_for(origin)
             # origin-form request target ("/bucket/key?query"), as a browser or curl sends it
             raw = pool.urlopen(method, target, body=body, headers=headers, redirect=False,
                                retries=False, preload_content=False, decode_content=False,
@@ -288,13 +288,13 @@ class Transport:
         resp.url = url
         return resp
 
-    def _pool_for(self, origin: str, url: str):
+    def _pool_for(self, origin: str):
         """The adapter's urllib3 pool for `origin` ("scheme://host:port"), cached while open."""
         pool = self._pools.get(origin)
         if pool is None or getattr(pool, "pool", None) is None:  # new, or closed by eviction
             target = requests.PreparedRequest()
-            target.method, target.url = "GET", url
-            adapter = self.session.get_adapter(url)
+            target.method, target.url = "GET", origin + "/"
+            adapter = self.session.get_adapter(origin + "/")
             pool = adapter.get_connection_with_tls_context(target, self.session.verify, None,
                                                           self.session.cert)
             with self._lock:

@@ -54,8 +54,6 @@ def check_bucket_name(name: str, strict: bool = False) -> None:
 
 @functools.lru_cache(maxsize=256)  # names that passed; a bad name raises and is not cached
 def _check_bucket_name(name: str, strict: bool) -> None:
-    if not name:
-        raise S3ClientError("bucket name cannot be empty")
     if len(name) < 3 or len(name) > 63:
         raise S3ClientError(f"bucket name {name!r} must be 3 to 63 characters long")
     pattern = _BUCKET_STRICT if strict else _BUCKET_LENIENT
