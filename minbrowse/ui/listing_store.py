@@ -12,7 +12,7 @@ filtering run in slices (`reorder`), so the UI can interleave them with other ev
 from __future__ import annotations
 
 from array import array
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .listing_pages import RowPage, page_from_rows
 from .listing_slices import filter_in_slices, merge_in_slices, sort_in_slices
@@ -116,10 +116,10 @@ class ListingStore:
         return pending > 0 and (pending >= MERGE_MIN or pending * divisor >= shown)
 
     def merge_steps(self) -> Iterator[None]:
-        """`flush()` in slices (a generator): the pending rows are sorted, then merged with the
-        current order; the merged view replaces the old one at the last step. Void if the
-        order changed meanwhile (a re-sort, a flush or a clear); rows added meanwhile stay
-        pending."""
+        """Merge pending rows in slices (a generator; `flush()` runs it at once): they are
+        sorted, then merged with the current order (ties: rows already shown first); the
+        merged view replaces the old one at the last step. Void if the order changed
+        meanwhile (a re-sort, a flush or a clear); rows added meanwhile stay pending."""
         version = self._order_version
         key, reverse = self._key(), self.reverse
         taken = (list(self._pending[0]), list(self._pending[1]))
@@ -145,22 +145,11 @@ class ListingStore:
         self._order_version += 1
 
     def flush(self) -> bool:
-        """Merge rows buffered while sorted by size/date into the view; True if any."""
+        """Merge rows buffered while sorted by size/date into the view now; True if any."""
         if not (self._pending[0] or self._pending[1]):
             return False
-        key = self._key()
-        for kind in (0, 1):
-            new = self._pending[kind]
-            if not new:
-                continue
-            new.sort(key=key, reverse=self.reverse)
-            merged = list(self._order[kind])
-            merged.extend(new)
-            merged.sort(key=key, reverse=self.reverse)  # two sorted runs: one linear merge
-            self._order[kind][:] = _indices(merged)
-            new.clear()
-        self._order_version += 1
-        self._refilter()
+        for _ in self.merge_steps():
+            pass
         return True
 
     @property
@@ -185,12 +174,12 @@ class ListingStore:
             return self.mtimes.__getitem__
         return self.names.__getitem__
 
-    def _filtered(self, indices: Iterable[int]) -> array:
-        needle = self.filter_text
-        if not needle:
-            return _indices(indices)
-        names = self.names
-        return _indices(i for i in indices if needle in names[i].lower())
+    def _filtered(self, indices: Sequence[int]) -> array:
+        """`indices` that pass the current filter (all of them, copied, when there is none)."""
+        out: list[array] = []
+        for _ in filter_in_slices(indices, self.names, self.filter_text, out):
+            pass
+        return out[0]
 
     def next_reverse(self, key: str) -> bool:
         """The direction `set_sort(key)` picks: choosing the current key again flips it."""
@@ -268,12 +257,6 @@ class ListingStore:
         self._order = (orders[0], orders[1])
         self._pending = (list(new_rows[0]), list(new_rows[1]))
         self._view = (views[0], views[1]) if needle else self._order
-
-    def _refilter(self) -> None:
-        if not self.filter_text:
-            self._view = self._order
-        else:
-            self._view = (self._filtered(self._order[0]), self._filtered(self._order[1]))
 
     # ---- access -------------------------------------------------------------------------
 
