@@ -24,6 +24,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from .. import __version__
+from . import http11
 from .cancel import CancelToken
 from .credentials import Credentials, Provider
 from .errors import InvalidResponseError, RetryError, S3Error, ServerError, TransportError
@@ -242,14 +243,16 @@ class Transport:
         if self.tracer is not None:
             self.tracer.request(method, url, hdrs)
         read_timeout = self.timeouts.read if timeout == "default" else timeout
-        if self._direct:
+        if self._direct and not stream:
+            resp = self._exchange(method, url, hdrs, body, read_timeout)
+        elif self._direct:
             resp = self._urlopen(method, url, hdrs, body, read_timeout)
         else:
             resp = self.session.request(
                 method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
                 # explicit: a session-level CA path must not be overridden by REQUESTS_CA_BUNDLE
                 verify=self.session.verify, timeout=(self.timeouts.connect, read_timeout))
-        if not stream or resp.status_code >= 300:
+        if resp._content is False and (not stream or resp.status_code >= 300):  # noqa: SLF001
             # Materialise small bodies now (errors, XML documents); streams stay open.
             try:
                 resp._content = _read_capped(resp, MAX_XML_RESPONSE,  # noqa: SLF001
@@ -286,6 +289,25 @@ class Transport:
         resp.raw = raw
         resp.reason = raw.reason
         resp.url = url
+        return resp
+
+    def _exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None,
+                  read_timeout: object) -> requests.Response:
+        """A request whose reply is read whole, sent by `http11.exchange` on the pooled
+        connections; returned as a `requests.Response` holding its body."""
+        timeout = (self._default_timeout if read_timeout == self.timeouts.read
+                   else urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout))
+        origin, target = _split_origin(url)
+        reply = http11.exchange(self._pool_for(origin), method, target,
+                                origin.split("://", 1)[1], headers, body, timeout,
+                                MAX_XML_RESPONSE)
+        resp = requests.Response()
+        resp.status_code = reply.status
+        resp.headers = reply.headers
+        resp.reason = reply.reason
+        resp.url = url
+        resp._content = reply.body  # noqa: SLF001
+        resp._content_consumed = True  # noqa: SLF001
         return resp
 
     def _pool_for(self, origin: str):

@@ -22,7 +22,7 @@ import statistics
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import pytest
 
@@ -89,42 +89,100 @@ def ranged_fget(client, bucket: str, key: str, path: str, *, part_size: int,
 
 
 # --------------------------------------------------------------------------- timing
+class Sample(NamedTuple):
+    """One timed run: wall seconds, this process's CPU seconds, the server's CPU seconds."""
+    wall: float
+    client_cpu: float
+    server_cpu: float | None
+
+
 class Table:
-    """Collects seconds per (workload, side) and prints medians, spreads and ratios."""
+    """Collects samples per (workload, side); prints medians, spreads and ratios of the wall
+    time beside the median CPU seconds of the client (this process) and of the server."""
 
     def __init__(self, title: str):
         self.title = title
-        self.samples: dict[str, dict[str, list[float]]] = {}
+        self.samples: dict[str, dict[str, list[Sample]]] = {}
 
-    def add(self, workload: str, side: str, seconds: float) -> None:
-        self.samples.setdefault(workload, {}).setdefault(side, []).append(seconds)
+    def add(self, workload: str, side: str, sample: Sample) -> None:
+        self.samples.setdefault(workload, {}).setdefault(side, []).append(sample)
 
     def render(self, ours: str = "minbrowse", theirs: str = "minio-py") -> str:
         lines = [f"\n== {self.title} ==",
-                 f"{'workload':<34}{'side':<26}{'median s':>9}  {'spread (min-max)':<18}"
-                 f"{'ratio':>7}"]
+                 f"{'workload':<30}{'side':<25}{'median s':>9}  {'spread (min-max)':<16}"
+                 f"{'ratio':>6}{'client CPU':>11}{'server CPU':>11}"]
         for workload, sides in self.samples.items():
-            base = statistics.median(sides[theirs]) if theirs in sides else None
-            for side, values in sides.items():
-                med = statistics.median(values)
-                ratio = (f"{med / base:7.2f}" if base and side != theirs else "")
-                lines.append(f"{workload:<34}{side:<26}{med:9.3f}  "
-                             f"{min(values):.3f}-{max(values):.3f}{'':<6}{ratio}")
+            base = _median_wall(sides[theirs]) if theirs in sides else None
+            for side, samples in sides.items():
+                walls = [s.wall for s in samples]
+                med = statistics.median(walls)
+                ratio = f"{med / base:6.2f}" if base and side != theirs else f"{'':6}"
+                server = [s.server_cpu for s in samples if s.server_cpu is not None]
+                server_text = f"{statistics.median(server):11.3f}" if server else f"{'n/a':>11}"
+                lines.append(f"{workload:<30}{side:<25}{med:9.3f}  "
+                             f"{min(walls):.3f}-{max(walls):.3f}{'':<4}{ratio}"
+                             f"{statistics.median(s.client_cpu for s in samples):11.3f}"
+                             f"{server_text}")
         return "\n".join(lines)
 
     def ratio(self, workload: str, side: str = "minbrowse", base: str = "minio-py") -> float:
         sides = self.samples[workload]
-        return statistics.median(sides[side]) / statistics.median(sides[base])
+        return _median_wall(sides[side]) / _median_wall(sides[base])
 
 
-def timed(fn: Callable[[], object], *, settle_disk: bool = False) -> float:
-    """Seconds `fn` takes. `settle_disk`: flush dirty pages first (untimed), so a 256 MiB file
-    written by the previous side is not written back to disk during this side's timing."""
+def _median_wall(samples: list[Sample]) -> float:
+    return statistics.median(s.wall for s in samples)
+
+
+def server_cpu_reader(endpoint: str) -> Callable[[], float | None]:
+    """A reader of the CPU seconds (user + system) used so far by the `weed` process that
+    serves S3 on `endpoint`'s port, found in /proc; it reads None where /proc is missing."""
+    port = endpoint.rsplit(":", 1)[-1]
+    stat_path = None
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                args = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if args[0].endswith(b"weed") and f"-s3.port={port}".encode() in args:
+            stat_path = f"/proc/{entry}/stat"
+            break
+    ticks = os.sysconf("SC_CLK_TCK") if stat_path else 100
+
+    def read() -> float | None:
+        if stat_path is None:
+            return None
+        try:
+            with open(stat_path) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    return read
+
+
+_server_cpu: Callable[[], float | None] = lambda: None  # noqa: E731 (set by the `sides` fixture)
+
+
+def timed(fn: Callable[[], object], *, settle_disk: bool = False) -> Sample:
+    """Run `fn` once and sample it. `settle_disk`: flush dirty pages first (untimed), so a
+    256 MiB file written by the previous side is not written back during this side's timing."""
     if settle_disk:
         os.sync()
+    server_before = _server_cpu()
+    cpu_before = time.process_time()
     start = time.perf_counter()
     fn()
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu_before
+    server_after = _server_cpu()
+    server = (None if server_before is None or server_after is None
+              else server_after - server_before)
+    return Sample(wall, cpu, server)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -145,6 +203,8 @@ def _load_candidate():
 
 @pytest.fixture(scope="module")
 def sides(seaweed):
+    global _server_cpu
+    _server_cpu = server_cpu_reader(seaweed.endpoint)
     ours = seaweed.client()
     theirs = minio.Minio(seaweed.endpoint, seaweed.access_key, seaweed.secret_key,
                          secure=seaweed.secure)
