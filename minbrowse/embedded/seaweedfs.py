@@ -154,6 +154,7 @@ class SeaweedServer:
         cert_file: str | os.PathLike[str] | None = None,
         key_file: str | os.PathLike[str] | None = None,
         weed_binary: str | os.PathLike[str] | None = None,
+        volume_size_limit_mb: int = 64,
     ) -> None:
         if (cert_file is None) != (key_file is None):
             raise ValueError("cert_file and key_file must be given together")
@@ -166,6 +167,12 @@ class SeaweedServer:
         self.cert_file = None if cert_file is None else str(cert_file)
         self.key_file = None if key_file is None else str(key_file)
         self._weed_binary = weed_binary
+        if volume_size_limit_mb < 1:
+            raise ValueError("volume_size_limit_mb must be at least 1")
+        # Small volumes keep a demo or test server's disk use small (at most volume.max of
+        # them); SeaweedFS's own default is 30,000 MB, and a benchmark wants fewer volume
+        # growths (each stalls a write ~1 s).
+        self.volume_size_limit_mb = volume_size_limit_mb
         self._process: subprocess.Popen[bytes] | None = None
         self._ports: dict[str, int] = {}
         self._log_offset = 0
@@ -347,7 +354,7 @@ class SeaweedServer:
             f"-dir={self.data_dir / 'weed'}",
             f"-ip={self.host}",
             f"-ip.bind={self.host}",
-            "-master.volumeSizeLimitMB=64",
+            f"-master.volumeSizeLimitMB={self.volume_size_limit_mb}",
             "-volume.max=200",
             "-master.telemetry=false",
             f"-s3.config={identities}",

@@ -113,7 +113,7 @@ def _attempt(conn, method: str, head: bytes, body: bytes | None, timeout: urllib
     except (socket.timeout, TimeoutError) as exc:
         raise requests.exceptions.ReadTimeout(f"no reply within {timeout.read_timeout}s: {exc}") \
             from None
-    except (ConnectionError, ssl.SSLError, OSError, _Truncated) as exc:
+    except (ConnectionError, ssl.SSLError, OSError, _BadReply) as exc:
         if reused and reader.received == 0 and not isinstance(exc, ssl.SSLError):
             raise _Stale() from None
         raise requests.ConnectionError(f"connection broken: {exc}") from None
@@ -153,7 +153,7 @@ def _connect(conn, timeout: urllib3.Timeout) -> None:
         raise requests.ConnectionError(exc) from None
 
 
-class _Truncated(Exception):
+class _BadReply(Exception):
     """The connection ended, or sent something that is not HTTP/1.x, before the reply ended."""
 
 
@@ -183,13 +183,13 @@ class _Reader:
                 cut, skip = end, 3
             else:
                 if len(self.buf) > MAX_HEAD:
-                    raise _Truncated(f"reply head longer than {MAX_HEAD} bytes")
+                    raise _BadReply(f"reply head longer than {MAX_HEAD} bytes")
                 start = max(0, len(self.buf) - 2)
                 if not self._fill():
-                    raise _Truncated("connection closed before the reply's head ended")
+                    raise _BadReply("connection closed before the reply's head ended")
                 continue
             if cut > MAX_HEAD:
-                raise _Truncated(f"reply head longer than {MAX_HEAD} bytes")
+                raise _BadReply(f"reply head longer than {MAX_HEAD} bytes")
             data = bytes(self.buf[:cut])
             del self.buf[:cut + skip]
             return data
@@ -202,14 +202,14 @@ class _Reader:
                 del self.buf[:end + 1]
                 return data
             if len(self.buf) > limit:
-                raise _Truncated("chunk-size line too long")
+                raise _BadReply("chunk-size line too long")
             if not self._fill():
-                raise _Truncated("connection closed inside a chunked body")
+                raise _BadReply("connection closed inside a chunked body")
 
     def exactly(self, size: int) -> bytes:
         while len(self.buf) < size:
             if not self._fill():
-                raise _Truncated(f"body ended {size - len(self.buf)} bytes early")
+                raise _BadReply(f"body ended {size - len(self.buf)} bytes early")
         data = bytes(self.buf[:size])
         del self.buf[:size]
         return data
@@ -231,7 +231,7 @@ def _read_reply(reader: _Reader, method: str, cap: int) -> tuple[Reply, bool]:
         if not 100 <= status < 200:
             break
     else:
-        raise _Truncated(f"more than {MAX_INTERIM} interim (1xx) replies")
+        raise _BadReply(f"more than {MAX_INTERIM} interim (1xx) replies")
     connection = {t.strip().lower() for t in headers.get("Connection", "").split(",")}
     keep = (version == "HTTP/1.1" and "close" not in connection) or \
         (version == "HTTP/1.0" and "keep-alive" in connection)
@@ -257,27 +257,24 @@ def _parse_head(data: bytes) -> tuple[str, int, str, urllib3.HTTPHeaderDict]:
     parts = lines[0].rstrip("\r").split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or len(parts[1]) != 3 \
             or not parts[1].isdigit():
-        raise _Truncated(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
-    headers = urllib3.HTTPHeaderDict()
-    last = None
+        raise _BadReply(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
+    fields: list[list[str]] = []
     for raw in lines[1:]:
         line = raw.rstrip("\r")
         if not line:
             continue
         if line[0] in " \t":  # obsolete line folding: continues the previous value
-            if last is None:
-                raise _Truncated("reply head starts with a continuation line")
-            values = headers.getlist(last)
-            headers.discard(last)
-            for value in values[:-1]:
-                headers.add(last, value)
-            headers.add(last, f"{values[-1]} {line.strip()}")
+            if not fields:
+                raise _BadReply("reply head starts with a continuation line")
+            fields[-1][1] = f"{fields[-1][1]} {line.strip()}"
             continue
         name, sep, value = line.partition(":")
         if not sep or not name or name != name.strip():
-            raise _Truncated(f"malformed header line: {line[:80]!r}")
-        headers.add(name, value.strip())
-        last = name
+            raise _BadReply(f"malformed header line: {line[:80]!r}")
+        fields.append([name, value.strip()])
+    headers = urllib3.HTTPHeaderDict()
+    for name, value in fields:
+        headers.add(name, value)
     return parts[0], int(parts[1]), parts[2] if len(parts) > 2 else "", headers
 
 
@@ -286,7 +283,7 @@ def _content_length(headers: urllib3.HTTPHeaderDict) -> int | None:
     if not values:
         return None
     if len(values) > 1 or not next(iter(values)).isdigit():
-        raise _Truncated(f"invalid Content-Length {sorted(values)!r}")
+        raise _BadReply(f"invalid Content-Length {sorted(values)!r}")
     return int(next(iter(values)))
 
 
@@ -297,9 +294,9 @@ def _read_chunked(reader: _Reader, cap: int, status: int, ctype: str | None) -> 
         try:
             size = int(size_text, 16)
         except ValueError:
-            raise _Truncated(f"invalid chunk size {size_text[:20]!r}") from None
+            raise _BadReply(f"invalid chunk size {size_text[:20]!r}") from None
         if size < 0:
-            raise _Truncated("negative chunk size")
+            raise _BadReply("negative chunk size")
         if size == 0:
             while reader.line():  # trailer fields, up to the blank line
                 pass
@@ -309,7 +306,7 @@ def _read_chunked(reader: _Reader, cap: int, status: int, ctype: str | None) -> 
             raise _over_cap(status, ctype, cap)
         pieces.append(reader.exactly(size))
         if reader.line():
-            raise _Truncated("chunk data longer than its declared size")
+            raise _BadReply("chunk data longer than its declared size")
 
 
 def _over_cap(status: int, ctype: str | None, cap: int) -> InvalidResponseError:
