@@ -59,7 +59,10 @@ def exchange(pool, method: str, target: str, host: str, headers: dict[str, str],
     InvalidResponseError (and the connection is dropped, not read to its end).
     """
     head = _request_head(method, target, host, headers, body)
-    conn = pool._get_conn()  # noqa: SLF001 (urllib3's pool API; a fresh one when idle is empty)
+    try:
+        conn = pool._get_conn()  # noqa: SLF001 (urllib3's pool API; a new one when none is idle)
+    except urllib3.exceptions.HTTPError as exc:  # e.g. the pool was closed meanwhile
+        raise requests.ConnectionError(exc) from None
     try:
         try:
             reply = _attempt(conn, method, head, body, timeout, cap)

@@ -258,3 +258,11 @@ def test_early_reply_to_a_large_body_is_read():
     assert (reply.status, reply.body) == (403, b"denied")
     thread.join(2)
     listener.close()
+
+
+def test_closed_pool_is_a_connection_error():
+    with RawHTTPServer(_always(OK)) as server:
+        pool = urllib3.HTTPConnectionPool("127.0.0.1", server.port)
+        pool.close()
+        with pytest.raises(requests.ConnectionError):
+            _exchange(server, pool=pool)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 
 import pytest
 
@@ -249,15 +250,26 @@ def test_a_slow_first_range_fetches_the_rest_in_parallel(client, big_object, tmp
     assert sorted(calls) == [4 * MiB, 8 * MiB]  # ranges 2 and 3; range 1 came from the response
 
 
+def _ranged_gets_at_256_mib_s(client, big_object, tmp_path, monkeypatch, response) -> list:
+    """Download big.bin continuing `response` with a 256 MiB/s single-stream threshold;
+    check the bytes and return the offsets of the ranged GETs it added."""
+    bucket, data = big_object
+    info = object_from_headers(bucket, "big.bin", response.headers)
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "out.bin"
+    download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
+                    part_size=5 * MiB, workers=2, first_response=response,
+                    single_stream_rate=256 * MiB)
+    assert target.read_bytes() == data
+    return sorted(calls)
+
+
 def test_slow_local_writes_keep_the_single_stream(client, big_object, tmp_path, monkeypatch):
     """The rate that decides is the link's (time spent reading), not our disk's: writes at
     ~50 MiB/s do not make a fast link look slow, so no ranged GET is added."""
-    import time
-
     import minbrowse.s3.rangedownload as rangedownload
 
-    bucket, data = big_object
-    response, info = _head(client, bucket, "big.bin")
+    response, _ = _head(client, big_object[0], "big.bin")
     real_write = rangedownload._pwrite_all
 
     def slow_write(fd, chunk, offset):
@@ -265,21 +277,12 @@ def test_slow_local_writes_keep_the_single_stream(client, big_object, tmp_path, 
         real_write(fd, chunk, offset)
 
     monkeypatch.setattr(rangedownload, "_pwrite_all", slow_write)
-    calls = _count_gets(client, monkeypatch)
-    target = tmp_path / "out.bin"
-    download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
-                    part_size=5 * MiB, workers=2, first_response=response,
-                    single_stream_rate=256 * MiB)
-    assert target.read_bytes() == data
-    assert calls == []
+    assert _ranged_gets_at_256_mib_s(client, big_object, tmp_path, monkeypatch, response) == []
 
 
 def test_slow_reads_fetch_the_rest_in_parallel(client, big_object, tmp_path, monkeypatch):
     """A link that delivers ~20 MiB/s to the open stream: the rest comes in ranges."""
-    import time
-
-    bucket, data = big_object
-    response, info = _head(client, bucket, "big.bin")
+    response, _ = _head(client, big_object[0], "big.bin")
     real_read = response.read
 
     def slow_read(amount=None):
@@ -288,13 +291,8 @@ def test_slow_reads_fetch_the_rest_in_parallel(client, big_object, tmp_path, mon
         return chunk
 
     monkeypatch.setattr(response, "read", slow_read)
-    calls = _count_gets(client, monkeypatch)
-    target = tmp_path / "out.bin"
-    download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
-                    part_size=5 * MiB, workers=2, first_response=response,
-                    single_stream_rate=256 * MiB)
-    assert target.read_bytes() == data
-    assert sorted(calls) == [5 * MiB, 10 * MiB]
+    assert _ranged_gets_at_256_mib_s(client, big_object, tmp_path, monkeypatch,
+                                     response) == [5 * MiB, 10 * MiB]
 
 
 def test_fget_object_continues_one_stream_of_a_single_part_object(client, big_object, tmp_path,
