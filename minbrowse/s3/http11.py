@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import zlib
 from dataclasses import dataclass
 
 import requests
@@ -35,6 +36,8 @@ _RECV = 256 * 1024
 _BODY_METHODS = frozenset({"PUT", "POST", "PATCH"})
 _BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _BAD_VALUE = re.compile(r"[\x00\r\n]")
+# We ask for identity; should a server (or a proxy) compress anyway, urllib3 used to decode it.
+_ZLIB_WBITS = {"gzip": (31,), "x-gzip": (31,), "deflate": (15, -15)}
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,31 @@ class _Reader:
 
 
 def _read_reply(reader: _Reader, method: str, cap: int) -> tuple[Reply, bool]:
-    """The final reply and whether the connection may carry another request."""
+    """The final reply (its body decoded when a server gzipped it anyway) and whether the
+    connection may carry another request."""
+    reply, keep = _read_framed(reader, method, cap)
+    coding = reply.headers.get("Content-Encoding", "").strip().lower()
+    if reply.body and coding in _ZLIB_WBITS:
+        body = _inflate(reply.body, coding, cap, reply.status, reply.headers.get("Content-Type"))
+        reply = Reply(reply.status, reply.reason, reply.headers, body)
+    return reply, keep
+
+
+def _inflate(data: bytes, coding: str, cap: int, status: int, ctype: str | None) -> bytes:
+    """A gzip or deflate body decoded, at most `cap` bytes of it (no decompression bomb)."""
+    for wbits in _ZLIB_WBITS[coding]:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out = inflater.decompress(data, cap + 1)
+        except zlib.error:
+            continue
+        if len(out) > cap or inflater.unconsumed_tail:
+            raise _over_cap(status, ctype, cap)
+        return out
+    raise _BadReply(f"body is not valid {coding} data")
+
+
+def _read_framed(reader: _Reader, method: str, cap: int) -> tuple[Reply, bool]:
     for _ in range(MAX_INTERIM + 1):
         version, status, reason, headers = _parse_head(reader.head())
         if not 100 <= status < 200:

@@ -266,3 +266,23 @@ def test_closed_pool_is_a_connection_error():
         pool.close()
         with pytest.raises(requests.ConnectionError):
             _exchange(server, pool=pool)
+
+
+def test_compressed_reply_is_decoded_and_capped():
+    """We ask for identity; a server that gzips or deflates anyway is decoded (as urllib3 did),
+    and what it inflates to is capped too."""
+    import gzip
+    import zlib
+
+    text = b"<ListAllMyBucketsResult>" + b"x" * 500 + b"</ListAllMyBucketsResult>"
+    for coding, data in (("gzip", gzip.compress(text)), ("deflate", zlib.compress(text))):
+        reply = (f"HTTP/1.1 200 OK\r\nContent-Encoding: {coding}\r\n"
+                 f"Content-Length: {len(data)}\r\n\r\n").encode() + data
+        with RawHTTPServer(_always(reply)) as server:
+            assert _exchange(server).body == text
+            with pytest.raises(InvalidResponseError, match="exceeds the 100-byte cap"):
+                _exchange(server, cap=100)
+    bogus = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nnope"
+    with RawHTTPServer(_always(bogus)) as server:
+        with pytest.raises(requests.ConnectionError, match="not valid gzip"):
+            _exchange(server)
