@@ -17,15 +17,17 @@ from minbrowse.s3.commonconfig import COMPLIANCE, COPY, GOVERNANCE, REPLACE, Tag
 from minbrowse.s3.copysource import CopySource
 from minbrowse.s3.datatypes import parse_iso8601
 from minbrowse.s3.deleteobjects import DeleteObject
-from minbrowse.s3.errors import S3Error
+from minbrowse.s3.errors import InvalidResponseError, NotSupportedError, S3Error
 from minbrowse.s3.postpolicy import PostPolicy
 from minbrowse.s3.retention import Retention
 from minbrowse.s3.xmlutil import findall, findtext, parse_xml
 
+from .service import describe_error
 from .tools import logic
 from .tools.protocol import ToolRequest
 from .tools.runner import ToolRefused, ToolRun
 from .tools.values import (
+    ListenStatus,
     ObjectMetadata,
     PollTick,
     PostForm,
@@ -51,19 +53,76 @@ def _utc(value: datetime | None) -> datetime | None:
 
 # ---- live events -----------------------------------------------------------------------------
 
+LISTEN_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds before each reopening attempt
+
+
 def listen(run: ToolRun) -> None:
+    """MinIO's listen stream, reopened (with back-off, until cancelled) whenever it drops or
+    the server ends it after it had been open; the screen is told about each gap."""
     r = run.request
-    stream = run.client.listen_bucket_notification(r.bucket, r.param("prefix", ""),
-                                                   r.param("suffix", ""))
-    run.on_cancel(stream.close)
+    prefix, suffix = r.param("prefix", ""), r.param("suffix", "")
+    attempt = 0
+    dropped_at: datetime | None = None  # start of the current gap; None while connected
+    opened_once = False
+    while not run.cancelled:
+        try:
+            stream = run.client.listen_bucket_notification(r.bucket, prefix, suffix)
+        except Exception as exc:  # noqa: BLE001 - sorted just below
+            if not opened_once or not _reopenable(exc):
+                raise
+            reason = _short_reason(exc)
+        else:
+            run.on_cancel(stream.close)
+            if dropped_at is not None:
+                run.event(ListenStatus("reconnected", dropped_at))
+            opened_once, attempt, dropped_at = True, 0, None
+            try:
+                _deliver(run, stream)
+                reason = "the server ended the stream"
+            except Exception as exc:  # noqa: BLE001 - sorted just below
+                if run.cancelled:
+                    break
+                if not _reopenable(exc):
+                    raise
+                reason = _short_reason(exc)
+            finally:
+                run.off_cancel(stream.close)
+        if run.cancelled:
+            break
+        dropped_at = dropped_at or run.clock()
+        delay = LISTEN_BACKOFF[min(attempt, len(LISTEN_BACKOFF) - 1)]
+        attempt += 1
+        log.info("listen on %s dropped (%s); reopening in %gs", r.bucket, reason, delay)
+        run.event(ListenStatus("reconnecting", dropped_at, reason, delay, attempt))
+        if run.wait(delay):
+            break
+    return None
+
+
+def _deliver(run: ToolRun, stream: Any) -> None:
     with stream:
         for document in stream:
             if run.cancelled:
-                break
+                return
             events = logic.records_to_events(document)
             if events:
                 run.event(tuple(events))
-    return None
+
+
+def _reopenable(exc: BaseException) -> bool:
+    """A dropped connection or a server error (worth reopening), not an answer for the user:
+    no listen API, access refused, a reply that is not an event stream, bad input."""
+    if isinstance(exc, (NotSupportedError, InvalidResponseError, ValueError, TypeError)):
+        return False
+    if isinstance(exc, S3Error):
+        return (exc.status or 0) >= 500
+    return True
+
+
+def _short_reason(exc: BaseException) -> str:
+    code, message = describe_error(exc)
+    text = f"{code}: {message}" if message and message != code else code
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def poll(run: ToolRun) -> None:

@@ -3,7 +3,8 @@
 It serves ``GET /<bucket>?events=...`` on a free loopback port with a chunked, long-lived
 body of newline-separated ``{"Records": [...]}`` JSON documents pushed by the test through
 a queue, interleaved with whitespace keep-alives (MinIO writes a space; we alternate a
-space and a blank line to exercise both). In ``mode="listing"`` it instead answers a
+space and a blank line to exercise both). `hang_up()` ends the open stream, abruptly or
+cleanly, to test reconnection. In ``mode="listing"`` it instead answers a
 ListObjects XML page, as a server without the extension that ignores unknown parameters
 does. It records each request and sets ``disconnected`` when the client goes away.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import queue
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,6 +42,8 @@ class FakeListenServer:
         self.connected = threading.Event()
         self.disconnected = threading.Event()
         self._stop = threading.Event()
+        self._hang_up = threading.Event()  # the open stream ends (see hang_up)
+        self._abrupt = False
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -56,6 +60,14 @@ class FakeListenServer:
     def push_raw(self, data: bytes) -> None:
         """Queue raw bytes, sent as-is (for malformed or oversized lines)."""
         self.outbox.put(data)
+
+    def hang_up(self, abrupt: bool = True) -> None:
+        """End the open stream: `abrupt` cuts the connection mid-body (no last chunk), as a
+        crashed or restarted server does; otherwise the body ends cleanly. Later requests are
+        served as usual; `connected` is cleared so a test can wait for the next one."""
+        self._abrupt = abrupt
+        self.connected.clear()
+        self._hang_up.set()
 
     def __enter__(self) -> "FakeListenServer":
         self._thread.start()
@@ -102,6 +114,12 @@ class FakeListenServer:
                 tick = 0
                 try:
                     while not fake._stop.is_set():
+                        if fake._hang_up.is_set():
+                            fake._hang_up.clear()
+                            if fake._abrupt:
+                                self.connection.shutdown(socket.SHUT_RDWR)
+                                return
+                            break
                         try:
                             data = fake.outbox.get(timeout=fake.keepalive_interval)
                         except queue.Empty:

@@ -1,6 +1,7 @@
 """Live events: MinIO's listen stream (or, on servers without it, a clearly labelled polling
 mode diffing one prefix's listing) in a scrolling log with pause, clear, filters and Enter to
-jump to the object. The stream's worker stops when the screen closes."""
+jump to the object. A dropped stream is reopened with back-off and the gap is said in the
+status line. The stream's worker stops when the screen closes."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ..safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .logic import event_matches
 from .protocol import ToolFailed, ToolRequest
-from .values import LiveEvent, PollTick
+from .values import ListenStatus, LiveEvent, PollTick
 
 MAX_EVENTS = 2000
 POLL_INTERVAL = 3.0
@@ -105,7 +106,9 @@ class LiveEventsScreen(ToolScreen):
 
     # ---- results -----------------------------------------------------------------------------
     def tool_event(self, request: ToolRequest, value: Any) -> None:
-        if isinstance(value, PollTick):
+        if isinstance(value, ListenStatus):
+            self._listen_status(value)
+        elif isinstance(value, PollTick):
             self.add_events(value.events)
             note = f"polling: watching {value.watched:,} keys"
             if value.capped:
@@ -115,6 +118,16 @@ class LiveEventsScreen(ToolScreen):
             self.set_status(note)
         else:
             self.add_events(value)
+
+    def _listen_status(self, status: ListenStatus) -> None:
+        since = status.since.strftime("%H:%M:%S")
+        if status.state == "reconnecting":
+            self.set_status(f"stream dropped at {since} UTC ({status.reason}); "
+                            f"reopening in {status.retry_in:g} s (attempt {status.attempt})…",
+                            error=True)
+        else:
+            self.set_status(f"stream reopened; events between {since} UTC and now may be "
+                            "missing from this log")
 
     def tool_done(self, request: ToolRequest, value: Any) -> None:
         self.listening = False

@@ -72,6 +72,12 @@ class ToolRun:
                 return
         close()
 
+    def off_cancel(self, close: Callable[[], None]) -> None:
+        """Forget a closer given to `on_cancel` (its stream has ended on its own)."""
+        with self._lock:
+            if close in self._closers:
+                self._closers.remove(close)
+
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; True when cancelled meanwhile."""
         return self._cancelled.wait(seconds)

@@ -18,6 +18,18 @@ class LiveEvent:
 
 
 @dataclass(frozen=True)
+class ListenStatus:
+    """The listen stream dropped and is being reopened ("reconnecting"), or is open again
+    ("reconnected"); events from `since` until then may be missing."""
+
+    state: str  # "reconnecting" | "reconnected"
+    since: datetime  # when the stream dropped
+    reason: str = ""  # why it dropped (reconnecting)
+    retry_in: float = 0.0  # seconds until the next attempt (reconnecting)
+    attempt: int = 0  # reopening attempts so far (reconnecting)
+
+
+@dataclass(frozen=True)
 class PollTick:
     """One polling round: what changed since the previous listing of the prefix."""
 

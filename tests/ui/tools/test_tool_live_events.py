@@ -5,11 +5,16 @@ which has no listen API."""
 from __future__ import annotations
 
 import io
+import threading
+import time
 from typing import Any
 
 from textual.widgets import Button, DataTable, Input
 
 from minbrowse.s3 import Client
+from minbrowse.ui import tool_jobs
+from minbrowse.ui.tools.protocol import ToolEvent, ToolFailed, ToolRequest
+from minbrowse.ui.tools.values import ListenStatus
 from minbrowse.ui.models import Location
 from minbrowse.ui.tools.live_events import LiveEventsScreen
 from tests.fakes.listen_server import FakeListenServer
@@ -87,6 +92,93 @@ async def test_escape_closes_the_stream() -> None:
             assert server.disconnected.wait(5)
             await wait_until(pilot, lambda: not [w for w in app.workers if w.group == "s3-tool"
                                                  and w.is_running], what="worker to stop")
+
+
+def status(screen: Any) -> str:
+    return str(screen.query_one("#tool-status").render())
+
+
+@run_async
+async def test_a_dropped_stream_is_reopened_and_the_gap_is_said(monkeypatch: Any) -> None:
+    """The server cuts the stream, then ends it cleanly: each time the log says so, reopens
+    it after the back-off, says events may be missing, and keeps logging."""
+    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.05, 0.1))
+    with FakeListenServer(keepalive_interval=0.02) as server:
+        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
+                        region="us-east-1")
+        app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", ""))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.tool
+            said: list[str] = []
+            real_set_status = screen.set_status
+
+            def recording(text: str, **kw: Any) -> None:
+                said.append(text)
+                real_set_status(text, **kw)
+
+            screen.set_status = recording
+            assert server.connected.wait(5)
+            server.push(record("s3:ObjectCreated:Put", "before.txt"))
+            await wait_until(pilot, lambda: len(rows(screen)) == 1, what="first event")
+            for requests, abrupt in ((2, True), (3, False)):
+                server.hang_up(abrupt=abrupt)
+                await wait_until(pilot, lambda: len(server.requests) == requests
+                                 and "reopened" in status(screen), what="stream reopened")
+            drops = [text for text in said if "dropped" in text]
+            assert len(drops) == 2 and "reopening in 0.05 s (attempt 1)" in drops[0]
+            assert "the server ended the stream" in drops[1]
+            server.push(record("s3:ObjectRemoved:Delete", "after.txt"))
+            await wait_until(pilot, lambda: len(rows(screen)) == 2, what="event after the gap")
+            assert rows(screen)[1] == ("s3:ObjectRemoved:Delete", "after.txt")
+
+
+def test_listen_job_says_each_gap_and_backs_off(monkeypatch: Any) -> None:
+    """The job alone: the statuses it posts while a server keeps cutting the stream, with the
+    back-off growing per attempt and reset by a successful reopening."""
+    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
+    posted: list[Any] = []
+    with FakeListenServer(keepalive_interval=0.02) as server:
+        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
+                        region="us-east-1")
+        run = tool_jobs.make_run(client, ToolRequest("live", "listen", "events-bucket",
+                                                     params={"prefix": ""}), posted.append)
+        worker = threading.Thread(target=run)
+        worker.start()
+        try:
+            assert server.connected.wait(5)
+            server.hang_up()
+            assert server.connected.wait(5)
+            deadline = time.monotonic() + 5
+            while not any(isinstance(m.value, ListenStatus) and m.value.state == "reconnected"
+                          for m in posted if isinstance(m, ToolEvent)):
+                assert time.monotonic() < deadline, posted
+                time.sleep(0.01)
+        finally:
+            run.cancel()
+            worker.join(5)
+    statuses = [m.value for m in posted if isinstance(m, ToolEvent)
+                and isinstance(m.value, ListenStatus)]
+    assert [s.state for s in statuses] == ["reconnecting", "reconnected"]
+    assert statuses[0].attempt == 1 and statuses[0].retry_in == 0.01
+    assert statuses[0].since == statuses[1].since
+    assert not worker.is_alive()
+    assert not [m for m in posted if isinstance(m, ToolFailed)]
+
+
+@run_async
+async def test_refused_listen_is_not_retried() -> None:
+    """A 403 on the first request is an answer, not a drop: one request, the error shown."""
+    from tests.fakes.hostile_server import HostileS3Server, Reply, error_xml
+
+    with HostileS3Server(Reply(403, error_xml("AccessDenied", "Access Denied"))) as server:
+        client = Client(server.endpoint, "ACCESS", "SECRET-KEY", secure=False,
+                        region="us-east-1")
+        app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", ""))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.tool
+            await wait_until(pilot, lambda: "AccessDenied" in status(screen), what="refusal")
+            await pilot.pause(0.3)
+            assert len(server.requests) == 1
 
 
 def put(client: Any, bucket: str, key: str, data: bytes) -> None:
