@@ -27,6 +27,11 @@ def record(event: str, key: str, size: int = 5) -> dict:
                          "s3": {"object": {"key": key, "size": size}}}]}
 
 
+def listen_client(server: FakeListenServer) -> Client:
+    return Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
+                  region="us-east-1")
+
+
 def rows(screen: Any) -> list[tuple[str, str]]:
     table = screen.query_one("#live-log", DataTable)
     return [(str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
@@ -36,8 +41,7 @@ def rows(screen: Any) -> list[tuple[str, str]]:
 @run_async
 async def test_listen_log_filters_pause_clear_and_jump() -> None:
     with FakeListenServer(keepalive_interval=0.02) as server:
-        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
-                        region="us-east-1")
+        client = listen_client(server)
         app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", "logs/"))
         async with app.run_test(size=SIZE) as pilot:
             screen = app.tool
@@ -83,8 +87,7 @@ async def test_listen_log_filters_pause_clear_and_jump() -> None:
 @run_async
 async def test_escape_closes_the_stream() -> None:
     with FakeListenServer(keepalive_interval=0.02) as server:
-        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
-                        region="us-east-1")
+        client = listen_client(server)
         app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", ""))
         async with app.run_test(size=SIZE) as pilot:
             assert server.connected.wait(5)
@@ -104,8 +107,7 @@ async def test_a_dropped_stream_is_reopened_and_the_gap_is_said(monkeypatch: Any
     it after the back-off, says events may be missing, and keeps logging."""
     monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.05, 0.1))
     with FakeListenServer(keepalive_interval=0.02) as server:
-        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
-                        region="us-east-1")
+        client = listen_client(server)
         app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", ""))
         async with app.run_test(size=SIZE) as pilot:
             screen = app.tool
@@ -138,8 +140,7 @@ def test_listen_job_says_each_gap_and_backs_off(monkeypatch: Any) -> None:
     monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
     posted: list[Any] = []
     with FakeListenServer(keepalive_interval=0.02) as server:
-        client = Client(server.endpoint.split("://", 1)[1], "ACCESS", "SECRET-KEY", secure=False,
-                        region="us-east-1")
+        client = listen_client(server)
         run = tool_jobs.make_run(client, ToolRequest("live", "listen", "events-bucket",
                                                      params={"prefix": ""}), posted.append)
         worker = threading.Thread(target=run)
