@@ -120,7 +120,9 @@ def _attempt(conn, method: str, head: bytes, body: bytes | None, timeout: urllib
         raise requests.exceptions.ReadTimeout(f"no reply within {timeout.read_timeout}s: {exc}") \
             from None
     except (ConnectionError, ssl.SSLError, OSError, _BadReply) as exc:
-        if reused and reader.received == 0 and not isinstance(exc, ssl.SSLError):
+        # certificate and handshake failures come from _connect, never from here: a TLS error
+        # on a reused connection before any reply byte is a stale connection too
+        if reused and reader.received == 0:
             raise _Stale() from None
         raise requests.ConnectionError(f"connection broken: {exc}") from None
     if not keep or not sent:

@@ -3,6 +3,9 @@
 Threading model: one Transport (and its requests.Session) is shared by every thread of a Client.
 The session's adapter pool is sized to the configured concurrency; cookies are refused; all
 per-request state lives on the stack. The region cache is guarded by a lock.
+With our own session and no proxy ("direct"), requests bypass `requests`: object streams go
+through the adapter's urllib3 pool (`_urlopen`), every other request through `http11.exchange`
+on that pool's connections (`_exchange`). A caller's session gets `session.request`.
 """
 
 from __future__ import annotations
@@ -268,8 +271,7 @@ class Transport:
     def _urlopen(self, method: str, url: str, headers: dict[str, str], body: bytes | None,
                  read_timeout: object) -> requests.Response:
         """Send through the session adapter's urllib3 pool; urllib3 errors become requests'."""
-        timeout = (self._default_timeout if read_timeout == self.timeouts.read
-                   else urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout))
+        timeout = self._timeout(read_timeout)
         origin, target = _split_origin(url)
         try:
             pool = self._pool_for(origin)
@@ -295,8 +297,7 @@ class Transport:
                   read_timeout: object) -> requests.Response:
         """A request whose reply is read whole, sent by `http11.exchange` on the pooled
         connections; returned as a `requests.Response` holding its body."""
-        timeout = (self._default_timeout if read_timeout == self.timeouts.read
-                   else urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout))
+        timeout = self._timeout(read_timeout)
         origin, target = _split_origin(url)
         reply = http11.exchange(self._pool_for(origin), method, target,
                                 origin.split("://", 1)[1], headers, body, timeout,
@@ -309,6 +310,11 @@ class Transport:
         resp._content = reply.body  # noqa: SLF001
         resp._content_consumed = True  # noqa: SLF001
         return resp
+
+    def _timeout(self, read_timeout: object) -> urllib3.Timeout:
+        if read_timeout == self.timeouts.read:
+            return self._default_timeout
+        return urllib3.Timeout(connect=self.timeouts.connect, read=read_timeout)
 
     def _pool_for(self, origin: str):
         """The adapter's urllib3 pool for `origin` ("scheme://host:port"), cached while open."""
