@@ -17,7 +17,13 @@ from minbrowse.s3.commonconfig import COMPLIANCE, COPY, GOVERNANCE, REPLACE, Tag
 from minbrowse.s3.copysource import CopySource
 from minbrowse.s3.datatypes import parse_iso8601
 from minbrowse.s3.deleteobjects import DeleteObject
-from minbrowse.s3.errors import InvalidResponseError, NotSupportedError, S3Error
+from minbrowse.s3.errors import (
+    InvalidResponseError,
+    NotSupportedError,
+    S3Error,
+    ServerError,
+    TransportError,
+)
 from minbrowse.s3.postpolicy import PostPolicy
 from minbrowse.s3.retention import Retention
 from minbrowse.s3.xmlutil import findall, findtext, parse_xml
@@ -120,8 +126,13 @@ def _reopenable(exc: BaseException) -> bool:
 
 
 def _short_reason(exc: BaseException) -> str:
-    code, message = describe_error(exc)
-    text = f"{code}: {message}" if message and message != code else code
+    """Why the stream dropped, in a few words: the server's error, the transport's summary, or
+    "connection lost" with the exception's type (its text is urllib3's internals)."""
+    if isinstance(exc, (S3Error, ServerError, TransportError)):
+        code, message = describe_error(exc)
+        text = message if isinstance(exc, TransportError) else f"{code}: {message}"
+    else:
+        text = f"connection lost ({type(exc).__name__})"
     return text if len(text) <= 160 else text[:157] + "…"
 
 

@@ -128,6 +128,7 @@ async def test_a_dropped_stream_is_reopened_and_the_gap_is_said(monkeypatch: Any
                                  and "reopened" in status(screen), what="stream reopened")
             drops = [text for text in said if "dropped" in text]
             assert len(drops) == 2 and "reopening in 0.05 s (attempt 1)" in drops[0]
+            assert "(connection lost (ProtocolError))" in drops[0]
             assert "the server ended the stream" in drops[1]
             server.push(record("s3:ObjectRemoved:Delete", "after.txt"))
             await wait_until(pilot, lambda: len(rows(screen)) == 2, what="event after the gap")
