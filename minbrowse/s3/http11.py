@@ -302,7 +302,8 @@ def _parse_head(data: bytes) -> tuple[str, int, str, urllib3.HTTPHeaderDict]:
             continue
         name, sep, value = line.partition(":")
         if not sep or not name or name != name.strip():
-            raise _BadReply(f"malformed header line: {line[:80]!r}")
+            # its text is not quoted: a hostile server could echo a credential into it
+            raise _BadReply(f"malformed header line ({len(line)} characters, no 'name:')")
         fields.append([name, value.strip()])
     headers = urllib3.HTTPHeaderDict()
     for name, value in fields:
