@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -60,6 +61,7 @@ def _utc(value: datetime | None) -> datetime | None:
 # ---- live events -----------------------------------------------------------------------------
 
 LISTEN_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds before each reopening attempt
+LISTEN_STABLE = 30.0  # a stream open this long starts the back-off again from its first step
 
 
 def listen(run: ToolRun) -> None:
@@ -81,7 +83,7 @@ def listen(run: ToolRun) -> None:
             run.on_cancel(stream.close)
             if dropped_at is not None:
                 run.event(ListenStatus("reconnected", dropped_at))
-            opened_once, attempt, dropped_at = True, 0, None
+            opened_once, dropped_at, opened = True, None, time.monotonic()
             try:
                 _deliver(run, stream)
                 reason = "the server ended the stream"
@@ -93,6 +95,8 @@ def listen(run: ToolRun) -> None:
                 reason = _short_reason(exc)
             finally:
                 run.off_cancel(stream.close)
+            if time.monotonic() - opened >= LISTEN_STABLE:
+                attempt = 0  # a server that ends every stream at once keeps backing off
         if run.cancelled:
             break
         dropped_at = dropped_at or run.clock()

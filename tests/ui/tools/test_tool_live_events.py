@@ -167,6 +167,38 @@ def test_listen_job_says_each_gap_and_backs_off(monkeypatch: Any) -> None:
     assert not [m for m in posted if isinstance(m, ToolFailed)]
 
 
+def test_a_server_that_ends_every_stream_at_once_is_asked_less_and_less(
+        monkeypatch: Any) -> None:
+    """Each listen request answered 200 with an empty body: the back-off keeps growing (a
+    reopened stream resets it only once it has stayed open LISTEN_STABLE seconds)."""
+    from tests.fakes.hostile_server import HostileS3Server, Reply
+
+    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
+    posted: list[Any] = []
+
+    def reconnecting() -> list[ListenStatus]:
+        return [m.value for m in list(posted) if isinstance(m, ToolEvent)
+                and isinstance(m.value, ListenStatus) and m.value.state == "reconnecting"]
+
+    with HostileS3Server(Reply(200, b"")) as server:
+        client = Client(server.endpoint, "ACCESS", "SECRET-KEY", secure=False,
+                        region="us-east-1")
+        run = tool_jobs.make_run(client, ToolRequest("live", "listen", "events-bucket"),
+                                 posted.append)
+        worker = threading.Thread(target=run)
+        worker.start()
+        try:
+            deadline = time.monotonic() + 5
+            while len(reconnecting()) < 4:
+                assert time.monotonic() < deadline, posted
+                time.sleep(0.01)
+        finally:
+            run.cancel()
+            worker.join(5)
+    assert [s.retry_in for s in reconnecting()[:4]] == [0.01, 0.02, 0.04, 0.04]
+    assert [s.attempt for s in reconnecting()[:4]] == [1, 2, 3, 4]
+
+
 @run_async
 async def test_refused_listen_is_not_retried() -> None:
     """A 403 on the first request is an answer, not a drop: one request, the error shown."""
