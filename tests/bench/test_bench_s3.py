@@ -20,6 +20,7 @@ import importlib.util
 import io
 import os
 import secrets
+import shutil
 import sys
 import statistics
 import time
@@ -217,8 +218,8 @@ def bench_seaweed(tmp_path_factory) -> Iterator[ServerInfo]:
     with 64 MB volumes a 256 MiB upload grew new volumes every other round, stalling one
     part ~0.9 s (fput 2.0-2.4 s instead of 1.3-1.6 s) for whichever client hit it."""
     access_key, secret_key = "bench" + secrets.token_hex(4), secrets.token_urlsafe(24)
-    server = SeaweedServer(tmp_path_factory.mktemp("bench-seaweedfs"), access_key, secret_key,
-                           volume_size_limit_mb=1024)
+    data_dir = tmp_path_factory.mktemp("bench-seaweedfs")
+    server = SeaweedServer(data_dir, access_key, secret_key, volume_size_limit_mb=1024)
     try:
         server.start(timeout=90)
     except SeaweedNotFoundError as exc:
@@ -228,6 +229,7 @@ def bench_seaweed(tmp_path_factory) -> Iterator[ServerInfo]:
                          secret_key=secret_key, secure=server.secure)
     finally:
         server.stop(grace=1.0)
+        shutil.rmtree(data_dir, ignore_errors=True)  # several GB of volumes; pytest keeps 3 runs
 
 
 @pytest.fixture(scope="module")
