@@ -15,10 +15,11 @@ import pytest
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "minbrowse"
 ORACLES = ("minio", "boto3", "botocore", "moto")
 # UI modules allowed to import minbrowse.s3 / minbrowse.transfer (the service and the entry).
-# Headless job modules (config_jobs, tool_jobs, transfer_bridge) run only on the service's
-# worker threads: they are part of the one service, split by concern.
+# Headless job modules (config_jobs, tool_jobs, live_jobs, transfer_bridge) run only on the
+# service's worker threads: they are part of the one service, split by concern.
 UI_BACKEND_GATEWAYS = {"minbrowse.ui.service", "minbrowse.ui.app", "minbrowse.ui.config_jobs",
-                       "minbrowse.ui.tool_jobs", "minbrowse.ui.transfer_bridge"}
+                       "minbrowse.ui.tool_jobs", "minbrowse.ui.live_jobs",
+                       "minbrowse.ui.transfer_bridge"}
 # minbrowse.s3 value/model modules any UI module may import to build documents (never the Client).
 S3_MODEL_MODULES = tuple(f"minbrowse.s3.{name}" for name in (
     "commonconfig", "lifecycle", "replication", "sse", "notification", "objectlock",

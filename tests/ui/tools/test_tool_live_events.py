@@ -12,7 +12,7 @@ from typing import Any
 from textual.widgets import Button, DataTable, Input
 
 from minbrowse.s3 import Client
-from minbrowse.ui import tool_jobs
+from minbrowse.ui import live_jobs, tool_jobs
 from minbrowse.ui.tools.protocol import ToolEvent, ToolFailed, ToolRequest
 from minbrowse.ui.tools.values import ListenStatus
 from minbrowse.ui.models import Location
@@ -105,7 +105,7 @@ def status(screen: Any) -> str:
 async def test_a_dropped_stream_is_reopened_and_the_gap_is_said(monkeypatch: Any) -> None:
     """The server cuts the stream, then ends it cleanly: each time the log says so, reopens
     it after the back-off, says events may be missing, and keeps logging."""
-    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.05, 0.1))
+    monkeypatch.setattr(live_jobs, "LISTEN_BACKOFF", (0.05, 0.1))
     with FakeListenServer(keepalive_interval=0.02) as server:
         client = listen_client(server)
         app = ToolHost(client, lambda: LiveEventsScreen("events-bucket", ""))
@@ -138,7 +138,7 @@ async def test_a_dropped_stream_is_reopened_and_the_gap_is_said(monkeypatch: Any
 def test_listen_job_says_each_gap_and_backs_off(monkeypatch: Any) -> None:
     """The job alone: the statuses it posts while a server keeps cutting the stream, with the
     back-off growing per attempt and reset by a successful reopening."""
-    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
+    monkeypatch.setattr(live_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
     posted: list[Any] = []
     with FakeListenServer(keepalive_interval=0.02) as server:
         client = listen_client(server)
@@ -173,7 +173,7 @@ def test_a_server_that_ends_every_stream_at_once_is_asked_less_and_less(
     reopened stream resets it only once it has stayed open LISTEN_STABLE seconds)."""
     from tests.fakes.hostile_server import HostileS3Server, Reply
 
-    monkeypatch.setattr(tool_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
+    monkeypatch.setattr(live_jobs, "LISTEN_BACKOFF", (0.01, 0.02, 0.04))
     posted: list[Any] = []
 
     def reconnecting() -> list[ListenStatus]:
