@@ -65,7 +65,7 @@ def exchange(pool, method: str, target: str, host: str, headers: dict[str, str],
     try:
         conn = pool._get_conn()  # noqa: SLF001 (urllib3's pool API; a new one when none is idle)
     except urllib3.exceptions.HTTPError as exc:  # e.g. the pool was closed meanwhile
-        raise requests.ConnectionError(exc) from None
+        raise requests_error(exc) from None
     try:
         try:
             reply = _attempt(conn, method, head, body, timeout, cap)
@@ -149,16 +149,22 @@ def _connect(conn, timeout: urllib3.Timeout) -> None:
     conn.timeout = timeout.connect_timeout
     try:
         conn.connect()
-    except urllib3.exceptions.SSLError as exc:
-        raise requests.exceptions.SSLError(exc) from None
-    except urllib3.exceptions.TimeoutError as exc:
-        raise requests.exceptions.ConnectTimeout(exc) from None
     except urllib3.exceptions.HTTPError as exc:
-        raise requests.ConnectionError(exc) from None
+        raise requests_error(exc, requests.exceptions.ConnectTimeout) from None
     except (ssl.SSLError, ssl.CertificateError) as exc:
         raise requests.exceptions.SSLError(exc) from None
     except OSError as exc:
         raise requests.ConnectionError(exc) from None
+
+
+def requests_error(exc: urllib3.exceptions.HTTPError,
+                   timeout: type[requests.Timeout] = requests.Timeout) -> requests.RequestException:
+    """urllib3's error as the `requests` exception the transport's retry loop knows."""
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return requests.exceptions.SSLError(exc)
+    if isinstance(exc, urllib3.exceptions.TimeoutError):
+        return timeout(exc)
+    return requests.ConnectionError(exc)
 
 
 class _BadReply(Exception):

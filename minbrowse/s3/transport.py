@@ -279,12 +279,8 @@ class Transport:
             raw = pool.urlopen(method, target, body=body, headers=headers, redirect=False,
                                retries=False, preload_content=False, decode_content=False,
                                assert_same_host=False, release_conn=False, timeout=timeout)
-        except urllib3.exceptions.SSLError as exc:
-            raise requests.exceptions.SSLError(exc) from None
-        except urllib3.exceptions.TimeoutError as exc:
-            raise requests.Timeout(exc) from None
         except urllib3.exceptions.HTTPError as exc:
-            raise requests.ConnectionError(exc) from None
+            raise http11.requests_error(exc) from None
         resp = requests.Response()
         resp.status_code = raw.status
         resp.headers = raw.headers  # urllib3's HTTPHeaderDict: case-insensitive, as minio-py's
