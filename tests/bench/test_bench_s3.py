@@ -3,7 +3,9 @@
 Run with `make bench` (or `pytest -m bench tests/bench/test_bench_s3.py -s`); never part of the
 default test run. Rounds alternate the two clients (A B, B A, ...) so that warm-up and drift hit
 both; every table reports the median, the spread (min-max) and the ratio minbrowse / minio-py.
-Environment knobs: BENCH_ROUNDS (default 7), BENCH_BIG_MIB (default 256), BENCH_VERBOSE=1
+Environment knobs: BENCH_ROUNDS (default 7), BENCH_BIG_ROUNDS (rounds of the 256 MiB
+transfers, default 11: they swing +-15 % with the server and the kernel, and 11 rounds narrow
+their medians), BENCH_BIG_MIB (default 256), BENCH_VERBOSE=1
 (every sample printed under its row), and BENCH_ALT_S3: the
 path of a copy of the `minbrowse/s3` package (e.g. with a candidate patch applied), loaded under
 another name and run as a third side, "candidate", in the same alternating rounds.
@@ -43,6 +45,7 @@ pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
 
 MiB = 1024 * 1024
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+BIG_ROUNDS = int(os.environ.get("BENCH_BIG_ROUNDS", "11"))
 BIG = int(os.environ.get("BENCH_BIG_MIB", "256")) * MiB
 SMALL_COUNT = 2000
 VERBOSE = os.environ.get("BENCH_VERBOSE") == "1"  # print every sample under its row
@@ -279,7 +282,7 @@ def _ordered(group, round_no: int):
 # --------------------------------------------------------------------------- benchmarks
 def test_bench_large_objects(sides, big_file, tmp_path):
     """fput / fget (first read, read again) of one BIG object with each library's defaults."""
-    table = Table(f"large objects: {BIG // MiB} MiB, {ROUNDS} alternating rounds")
+    table = Table(f"large objects: {BIG // MiB} MiB, {BIG_ROUNDS} alternating rounds")
     out = str(tmp_path / "out.bin")
     # Untimed warm-up, one of each per side: the first 256 MiB the server takes grows its
     # volumes (1.8-2.4 s instead of 1.2-1.3 s), and round 0 always starts with our side.
@@ -288,7 +291,7 @@ def test_bench_large_objects(sides, big_file, tmp_path):
         side.client.fget_object(side.bucket, "warm-up", out)
         os.unlink(out)
         side.client.remove_object(side.bucket, "warm-up")
-    for round_no in range(ROUNDS):
+    for round_no in range(BIG_ROUNDS):
         for side in _ordered(sides, round_no):
             key = f"big-{round_no}"
             table.add("fput", side.name, timed(
