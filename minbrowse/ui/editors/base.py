@@ -91,7 +91,8 @@ class EditorScreen(GatewayAccess, ModalScreen[None]):
 
     @property
     def target(self) -> str:
-        return f"s3://{self.bucket}/{self.key or ''}"
+        where = f"s3://{self.bucket}/{self.key or ''}"
+        return f"{where} (version {self.version_id})" if self.version_id else where
 
     def send(self, action: str, value: Any = None, **options: Any) -> None:
         self.busy = True

@@ -70,12 +70,19 @@ def open_editor(app: Any, spec_id: str) -> None:
     if spec.scope == "object" and key is None:
         app.notify(f"{spec.title}: select an object first", severity="warning", markup=False)
         return
-    options: dict[str, Any] = {}
-    if spec.scope == "object":
-        options["version_id"] = version
-        if spec.id == "retention" and getattr(app, "clock", None):
-            options["clock"] = app.clock
     if spec.id in getattr(app, "unsupported_editors", set()):
         app.notify(escape_control(f"{spec.title}: not supported by this server"),
                    severity="warning", markup=False)
-    app.push_screen(registry.build(spec_id, bucket, key, **options))
+    if spec.scope == "object":
+        app.push_screen(object_editor(app, spec_id, bucket, key, version))
+    else:
+        app.push_screen(registry.build(spec_id, bucket))
+
+
+def object_editor(app: Any, spec_id: str, bucket: str, key: str,
+                  version_id: str | None = None, **options: Any) -> Any:
+    """The object editor `spec_id` (tags, retention, legal hold) on one version of `key`
+    (None: the latest), with the app's clock for retention dates."""
+    if spec_id == "retention" and getattr(app, "clock", None):
+        options.setdefault("clock", app.clock)
+    return registry.build(spec_id, bucket, key, version_id=version_id, **options)

@@ -1,7 +1,7 @@
 """Versions: every version and delete marker of the selected object (or of a prefix); download a
 version, restore one (server-side copy onto the latest), undelete (remove the delete marker),
-and permanently delete one version — honouring legal hold and retention, with an explicit
-bypass-governance option."""
+permanently delete one version — honouring legal hold and retention, with an explicit
+bypass-governance option — and open the tags, retention or legal hold editor on one version."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, DataTable
+from textual.widgets import Button, Checkbox, DataTable, Label
 
 from ..format import human_size
 from ..safe_text import escape_control
@@ -21,6 +22,8 @@ from .protocol import ToolRequest
 from .values import VersionRow
 
 MUTATING = ("restore", "undelete", "delete")
+#: Object editors that open on the highlighted version: button id suffix -> editor id.
+VERSION_EDITORS = {"tags": "object_tags", "retention": "retention", "legal-hold": "legal_hold"}
 
 
 class VersionsScreen(ToolScreen):
@@ -28,7 +31,13 @@ class VersionsScreen(ToolScreen):
     TITLE = "Versions"
     DEFAULT_CSS = TOOL_CSS.format(name="VersionsScreen") + """
     VersionsScreen #versions-table { height: 1fr; }
+    VersionsScreen .versions-label { width: auto; padding: 0 1 0 0; }
     """
+    BINDINGS = ToolScreen.BINDINGS + [
+        Binding("t", "edit_version('object_tags')", "Tags", id="versions.tags"),
+        Binding("e", "edit_version('retention')", "Retention", id="versions.retention"),
+        Binding("l", "edit_version('legal_hold')", "Legal hold", id="versions.legal_hold"),
+    ]
 
     def __init__(self, bucket: str, key: str | None = None, *, gateway: Any = None,
                  download_dir: str | None = None) -> None:
@@ -57,6 +66,11 @@ class VersionsScreen(ToolScreen):
             yield Button("Undelete", id="versions-undelete", compact=True)
             yield Button("Delete version", id="versions-delete", variant="error", compact=True)
             yield Button("Refresh", id="versions-refresh", compact=True)
+        with Horizontal(classes="tool-row"):
+            yield Label("This version:", classes="versions-label")
+            yield Button("Tags… (t)", id="versions-tags", compact=True)
+            yield Button("Retention… (e)", id="versions-retention", compact=True)
+            yield Button("Legal hold… (l)", id="versions-legal-hold", compact=True)
         yield Checkbox("bypass GOVERNANCE retention when deleting (needs the permission)",
                        id="versions-bypass", compact=True)
 
@@ -114,6 +128,9 @@ class VersionsScreen(ToolScreen):
             self.reload()
             return
         action = button.removeprefix("versions-")
+        if action in VERSION_EDITORS:
+            self.action_edit_version(VERSION_EDITORS[action])
+            return
         row = self.current()
         if row is not None and action in ("download", "restore", "undelete", "delete"):
             getattr(self, f"do_{action}")(row)
@@ -176,3 +193,17 @@ class VersionsScreen(ToolScreen):
         self.confirm("Delete version", lines,
                      lambda: self.submit("delete", self._params(row, bypass_governance=bypass),
                                          mutating=True, key=row.key))
+
+    def action_edit_version(self, editor_id: str) -> None:
+        """Open an object editor on the highlighted version (view-only when read-only)."""
+        row = self.current()
+        if row is None:
+            return
+        if row.is_delete_marker:
+            self.show_error("a delete marker has no tags, retention or legal hold: "
+                            "highlight a version")
+            return
+        from ..editors.wiring import object_editor
+
+        self.app.push_screen(object_editor(self.app, editor_id, self.bucket, row.key,
+                                           row.version_id))
