@@ -36,6 +36,7 @@ from minbrowse.embedded import SeaweedNotFoundError, SeaweedServer
 from minbrowse.s3.datatypes import object_from_headers
 from minbrowse.s3.deleteobjects import DeleteObject
 from minbrowse.s3.rangedownload import download_ranges, should_use_ranges
+from minbrowse.transfer import upload_dir
 from tests.servers import ServerInfo
 
 minio = pytest.importorskip("minio", reason="minio-py (test-only oracle) is not installed")
@@ -50,6 +51,7 @@ BIG = int(os.environ.get("BENCH_BIG_MIB", "256")) * MiB
 SMALL_COUNT = 2000
 VERBOSE = os.environ.get("BENCH_VERBOSE") == "1"  # print every sample under its row
 SMALL = b"k" * 1024
+FOLDER_FILES, FOLDER_DIRS, FOLDER_WORKERS = 2000, 20, 8
 
 
 # --------------------------------------------------------------------------- adapters
@@ -68,6 +70,22 @@ class Side:
 
     def list_count(self, prefix: str) -> int:
         return sum(1 for _ in self.client.list_objects(self.bucket, prefix, recursive=True))
+
+    def upload_folder(self, src: str, prefix: str) -> int:
+        """Every file below `src` as prefix + relative path, 8 at a time: our `upload_dir`;
+        minio-py has none, so its side is the loop a user would write (fput_object on 8
+        threads). Returns the number of objects uploaded."""
+        if isinstance(self.client, minio.Minio):
+            files = [(os.path.join(folder, name),
+                      prefix + os.path.relpath(os.path.join(folder, name), src).replace(os.sep, "/"))
+                     for folder, _, names in os.walk(src) for name in names]
+            with ThreadPoolExecutor(FOLDER_WORKERS) as pool:
+                list(pool.map(lambda item: self.client.fput_object(self.bucket, item[1], item[0]),
+                              files))
+            return len(files)
+        report = upload_dir(self.client, src, self.bucket, prefix, concurrency=FOLDER_WORKERS)
+        assert not report.failed, report.failed[:3]
+        return len(report.uploaded)
 
     def remove_all(self, keys: list[str]) -> None:
         errors = list(self.client.remove_objects(self.bucket,
@@ -357,6 +375,40 @@ def test_bench_small_objects(sides):
             table.add("remove_objects 4000", side.name,
                       timed(lambda: side.remove_all(one + eight)))
             assert side.list_count(prefix) == 0
+    print(table.render())
+
+
+@pytest.fixture(scope="module")
+def small_tree(tmp_path_factory) -> str:
+    """FOLDER_FILES files of 1 KiB (distinct bytes) in FOLDER_DIRS folders."""
+    root = tmp_path_factory.mktemp("bench-tree")
+    per_dir = FOLDER_FILES // FOLDER_DIRS
+    for d in range(FOLDER_DIRS):
+        (root / f"d{d:02d}").mkdir()
+        for f in range(per_dir):
+            (root / f"d{d:02d}" / f"f{f:03d}.bin").write_bytes(os.urandom(1024))
+    return str(root)
+
+
+def test_bench_folder_upload(sides, small_tree):
+    """A folder of 2000 x 1 KiB files: `upload_dir` (8 workers) beside minio-py's fput_object
+    on 8 threads; each round's objects are counted, then removed untimed."""
+    table = Table(f"folder upload: {FOLDER_FILES} x 1 KiB in {FOLDER_DIRS} folders, "
+                  f"{FOLDER_WORKERS} workers, {ROUNDS} alternating rounds")
+    for side in sides:  # untimed warm-up
+        assert side.upload_folder(small_tree, "warm-up/") == FOLDER_FILES
+        side.remove_all([o.object_name for o in side.client.list_objects(
+            side.bucket, "warm-up/", recursive=True)])
+    for round_no in range(ROUNDS):
+        for side in _ordered(sides, round_no):
+            prefix = f"tree{round_no}/"
+            counted = []
+            table.add("upload 2000 files, 8 workers", side.name,
+                      timed(lambda: counted.append(side.upload_folder(small_tree, prefix))))
+            assert counted == [FOLDER_FILES]
+            assert side.list_count(prefix) == FOLDER_FILES
+            side.remove_all([o.object_name for o in side.client.list_objects(
+                side.bucket, prefix, recursive=True)])
     print(table.render())
 
 
