@@ -21,7 +21,7 @@ class Settings:
     """Application-wide tunables (not per profile)."""
 
     part_size: int = 16 * MiB  # multipart part size, bytes (5 MiB .. 5 GiB)
-    multipart_threshold: int = 64 * MiB  # uploads at least this big go multipart, bytes
+    multipart_threshold: int = 16 * MiB  # uploads bigger than this go multipart, bytes
     concurrency: int = 4  # parallel transfers / HTTP connections per profile (1 .. 64)
     connect_timeout: float = 10.0  # seconds to establish a connection
     read_timeout: float = 60.0  # seconds without data before a request fails
@@ -43,7 +43,8 @@ class Settings:
         return {
             "connect_timeout": self.connect_timeout,
             "read_timeout": self.read_timeout,
-            "max_pool_connections": max(self.concurrency, 4),
+            # every transfer may run 3 part uploads or 4 ranged GETs at once, plus listings
+            "max_pool_connections": max(16, 4 * self.concurrency),
             "multipart_threshold": self.multipart_threshold,
             "part_size": self.part_size,
         }

@@ -45,7 +45,7 @@ class Client(BucketOps, ObjectOps, UploadOps, CopyOps, PresignOps, ConfigOps, Go
                  credentials: Provider | None = None, *, cert_check: bool = True,
                  ca_bundle: str | None = None, max_pool_connections: int = 16,
                  connect_timeout: float = 10.0, read_timeout: float = 120.0,
-                 retry: RetryPolicy | None = None, multipart_threshold: int = 64 * MiB,
+                 retry: RetryPolicy | None = None, multipart_threshold: int = 16 * MiB,
                  part_size: int = 16 * MiB, copy_threshold: int = 5 * GiB,
                  min_part_size: int = 5 * MiB, clock: Callable[[], datetime] | None = None):
         if http_client is not None and not isinstance(http_client, requests.Session):

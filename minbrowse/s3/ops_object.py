@@ -103,15 +103,15 @@ class ObjectOps:
         reporter.set_meta(object_name, info.size or 0)
         if tmp_file_path:
             tmp_path = tmp_file_path
-            fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(tmp_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         else:
             fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=".minbrowse-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
                 if info.etag and should_use_ranges(info.size, self.part_size, request_headers):
-                    # Large object: parallel ranged GETs pinned to this ETag (If-Match); the
-                    # open response supplies the first range, and all of it when that range
-                    # came in faster than SINGLE_STREAM_RATE (ranges would not pay).
+                    # Large object: the open response's first 8 MiB time the link; a fast
+                    # one (SINGLE_STREAM_RATE) keeps this one stream, a slow one has the rest
+                    # split into parallel ranged GETs pinned to this ETag (If-Match).
                     download_ranges(self, bucket_name, object_name, out.fileno(), info.size,
                                     info.etag, part_size=self.part_size,
                                     workers=min(DOWNLOAD_WORKERS, self.max_pool_connections),

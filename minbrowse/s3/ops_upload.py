@@ -68,8 +68,10 @@ class UploadOps:
             reporter.update(length)
             return result
         size = part_size or self.part_size
-        if length != -1:
-            size, _ = multipart.plan_part_size(length, size, self.min_part_size)
+        if length != -1:  # the caller's part_size is kept; ours is balanced over the workers
+            size, _ = multipart.plan_part_size(
+                length, size, self.min_part_size,
+                1 if part_size else num_workers(num_parallel_uploads))
             parts = _stream_parts(data, size, length)
         else:
             first = _read_exact(data, size)
@@ -101,8 +103,9 @@ class UploadOps:
             headers["Content-Type"] = content_type or "application/octet-stream"
             reporter = ProgressAdapter(progress)
             reporter.set_meta(object_name, length)
-            size, count = multipart.plan_part_size(length, part_size or self.part_size,
-                                                   self.min_part_size)
+            size, count = multipart.plan_part_size(
+                length, part_size or self.part_size, self.min_part_size,
+                1 if part_size else num_workers(num_parallel_uploads))
             fd = handle.fileno()
             parts = ((n + 1, _pread_loader(fd, n * size, min(size, length - n * size)))
                      for n in range(count))

@@ -102,6 +102,12 @@ class ObjectResponse:
             raise InvalidResponseError(self.status, None, "body MD5 does not match the ETag")
 
     @property
+    def md5_etag(self) -> str | None:
+        """The ETag this body's MD5 is checked against when read to its end (None: unchecked:
+        a multipart or encrypted object, or a partial body)."""
+        return self._etag if self._md5 is not None else None
+
+    @property
     def bytes_received(self) -> int:
         return self._received
 

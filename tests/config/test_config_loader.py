@@ -211,7 +211,8 @@ def test_keymap_overrides_and_client_kwargs(tmp_path, home):
     settings = load_config(path, env={"HOME": str(home)}).settings
     assert dict(settings.keymap) == {"app.delete": "x", "app.copy": "C"}
     kwargs = settings.client_kwargs()
-    assert kwargs["max_pool_connections"] == 8 and kwargs["part_size"] == settings.part_size
+    assert kwargs["max_pool_connections"] == 32  # 8 transfers, each with up to 4 requests
+    assert kwargs["part_size"] == settings.part_size
     client_module = pytest.importorskip("minbrowse.s3.client")
     client = Profile("p", "h:1").make_client(**kwargs)  # every hint is a Client keyword
     assert isinstance(client, client_module.Client)

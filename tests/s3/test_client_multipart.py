@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from datetime import datetime, timedelta, timezone
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from minbrowse.s3 import (REPLACE, CancelToken, Cancelled, ComposeSource, CopySource, S3Error)
+from minbrowse.s3 import multipart
 
 MiB = 1024 * 1024
 
@@ -36,6 +38,39 @@ def test_fput_large_file_uses_parallel_pread_parts(server, bucket, tmp_path):
     result = client.fput_object(bucket, "big", str(path), num_parallel_uploads=4)
     assert result.etag.endswith("-3")
     assert client.get_object(bucket, "big").read() == path.read_bytes()
+
+
+def test_default_fput_balances_parts_over_the_workers(server, bucket, tmp_path):
+    """Defaults: up to 16 MiB one PUT (MD5 ETag); above, parts balanced over 3 workers."""
+    client = server.client()
+    small, large = tmp_path / "16mib.bin", tmp_path / "20mib.bin"
+    small.write_bytes(os.urandom(16 * MiB))
+    large.write_bytes(os.urandom(20 * MiB + 7))
+    assert client.fput_object(bucket, "small", str(small)).etag == \
+        hashlib.md5(small.read_bytes()).hexdigest()
+    assert client.fput_object(bucket, "large", str(large)).etag.endswith("-3")  # not 16 + 4
+    assert client.get_object(bucket, "large").read() == large.read_bytes()
+    data = large.read_bytes()
+    result = client.put_object(bucket, "stream", io.BytesIO(data), len(data))
+    assert result.etag.endswith("-3")
+    assert client.get_object(bucket, "stream").read() == data
+
+
+@pytest.mark.parametrize("length", [16 * MiB + 1, 20 * MiB, 33 * MiB, 64 * MiB, 256 * MiB,
+                                    1000 * MiB + 3])
+def test_plan_part_size_fills_every_round_of_workers(length):
+    size, count = multipart.plan_part_size(length, 16 * MiB, 5 * MiB, workers=3)
+    assert count % 3 == 0, (length, size, count)
+    assert 5 * MiB <= size <= 16 * MiB and size % (64 * 1024) == 0
+    assert size * (count - 1) < length <= size * count
+
+
+def test_plan_part_size_keeps_a_given_size_and_the_minimum():
+    assert multipart.plan_part_size(64 * MiB, 16 * MiB, 5 * MiB) == (16 * MiB, 4)
+    assert multipart.plan_part_size(12 * MiB, 5 * MiB, 5 * MiB, workers=4) == (5 * MiB, 3)
+    # 10,000 parts at most, whatever the workers
+    size, count = multipart.plan_part_size(5 * 1024 ** 4, 16 * MiB, 5 * MiB, workers=3)
+    assert count <= 10000 and size * count >= 5 * 1024 ** 4
 
 
 def test_cancelled_multipart_is_aborted(server, bucket):

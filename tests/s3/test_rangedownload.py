@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import threading
 import time
@@ -12,7 +13,8 @@ import pytest
 from minbrowse.s3.cancel import CancelToken
 from minbrowse.s3.datatypes import object_from_headers
 from minbrowse.s3.errors import Cancelled, InvalidResponseError, S3Error
-from minbrowse.s3.rangedownload import download_ranges, plan_ranges, should_use_ranges
+from minbrowse.s3.rangedownload import (PROBE_BYTES, download_ranges, plan_ranges,
+                                        should_use_ranges)
 
 KiB, MiB = 1024, 1024 * 1024
 
@@ -26,9 +28,30 @@ def test_plan_ranges_covers_every_byte_once():
         plan_ranges(10, 0)
 
 
-def test_should_use_ranges_needs_two_parts_and_no_caller_range():
-    assert should_use_ranges(32 * MiB, 16 * MiB)
-    assert not should_use_ranges(32 * MiB - 1, 16 * MiB)
+def test_plan_ranges_keeps_every_worker_busy_to_the_end():
+    # 64 MiB in 16 MiB ranges on 3 workers: 6 ranges (two full rounds), not 3 + 1 alone
+    assert plan_ranges(64 * MiB, 16 * MiB, workers=3) == [
+        (n * math.ceil(64 * MiB / 6), min(math.ceil(64 * MiB / 6), 64 * MiB - n * math.ceil(64 * MiB / 6)))
+        for n in range(6)]
+    # after an 8 MiB probe, the remaining 24 MiB of a 32 MiB object over 4 workers
+    assert plan_ranges(32 * MiB, 16 * MiB, workers=4, start=8 * MiB) == [
+        (8 * MiB + n * 6 * MiB, 6 * MiB) for n in range(4)]
+    # never below MIN_RANGE: 3 MiB left on 4 workers is 3 ranges of 1 MiB
+    assert plan_ranges(11 * MiB, 16 * MiB, workers=4, start=8 * MiB) == [
+        (8 * MiB + n * MiB, MiB) for n in range(3)]
+    assert plan_ranges(48 * MiB, 16 * MiB, workers=3) == [(n * 16 * MiB, 16 * MiB) for n in range(3)]
+    for size in (16 * MiB + 1, 100 * MiB + 7, 1000 * MiB):
+        for workers in (2, 3, 4):
+            ranges = plan_ranges(size, 16 * MiB, workers=workers, start=8 * MiB)
+            assert ranges[0][0] == 8 * MiB and sum(n for _, n in ranges) == size - 8 * MiB
+            assert all(a + n == b for (a, n), (b, _) in zip(ranges, ranges[1:]))
+            assert all(MiB <= n <= 16 * MiB for _, n in ranges[:-1])
+
+
+def test_should_use_ranges_from_16_mib_and_no_caller_range():
+    assert should_use_ranges(16 * MiB, 16 * MiB)
+    assert not should_use_ranges(16 * MiB - 1, 16 * MiB)
+    assert should_use_ranges(10 * MiB, 5 * MiB)  # two parts of a smaller part size
     assert not should_use_ranges(None, 16 * MiB)
     assert not should_use_ranges(64 * MiB, 16 * MiB, {"range": "bytes=0-9"})
 
@@ -247,7 +270,10 @@ def test_a_slow_first_range_fetches_the_rest_in_parallel(client, big_object, tmp
                     part_size=4 * MiB, workers=2, first_response=response,
                     single_stream_rate=float("inf"))  # no rate is fast enough
     assert target.read_bytes() == data
-    assert sorted(calls) == [4 * MiB, 8 * MiB]  # ranges 2 and 3; range 1 came from the response
+    # the probe read 8 MiB from the response; the rest is split over the 2 workers, one of
+    # which keeps reading the response: one ranged GET
+    rest = plan_ranges(len(data), 4 * MiB, workers=2, start=PROBE_BYTES)
+    assert len(rest) == 2 and sorted(calls) == [rest[1][0]]
 
 
 def _ranged_gets_at_256_mib_s(client, big_object, tmp_path, monkeypatch, response) -> list:
@@ -291,8 +317,81 @@ def test_slow_reads_fetch_the_rest_in_parallel(client, big_object, tmp_path, mon
         return chunk
 
     monkeypatch.setattr(response, "read", slow_read)
+    rest = plan_ranges(len(big_object[1]), 5 * MiB, workers=2, start=PROBE_BYTES)
     assert _ranged_gets_at_256_mib_s(client, big_object, tmp_path, monkeypatch,
-                                     response) == [5 * MiB, 10 * MiB]
+                                     response) == [offset for offset, _ in rest[1:]]
+
+
+def _slow(response, rate=20 * MiB, break_at=None):
+    """Make `response` deliver ~rate bytes/s; with `break_at`, its read fails there."""
+    real_read = response.read
+    seen = [0]
+
+    def read(amount=None):
+        if break_at is not None and seen[0] >= break_at:
+            raise InvalidResponseError(200, None, "connection broken while reading the body")
+        if break_at is not None:
+            amount = min(amount, break_at - seen[0])
+        chunk = real_read(amount)
+        seen[0] += len(chunk)
+        time.sleep(len(chunk) / rate)
+        return chunk
+
+    response.read = read
+    return response
+
+
+@pytest.mark.parametrize("break_at", [3 * MiB, 9 * MiB])  # in the probe / in its range
+def test_a_broken_open_stream_is_resumed_by_ranges(client, big_object, tmp_path, monkeypatch,
+                                                   break_at):
+    bucket, data = big_object
+    response, info = _head(client, bucket, "big.bin")
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "out.bin"
+    written = download_ranges(client, bucket, "big.bin", str(target), info.size, info.etag,
+                              part_size=4 * MiB, workers=2,
+                              first_response=_slow(response, break_at=break_at),
+                              single_stream_rate=256 * MiB)
+    assert written == len(data) and target.read_bytes() == data
+    assert break_at in calls  # the byte after the last one written was asked for by range
+
+
+def _single_part_object(client, bucket, data):
+    client.put_object(bucket, "plain.bin", io.BytesIO(data), len(data), part_size=len(data))
+    response, info = _head(client, bucket, "plain.bin")
+    assert "-" not in info.etag and response.md5_etag == info.etag  # an MD5 ETag
+    return response, info
+
+
+def test_ranged_download_of_an_md5_etag_object_checks_the_file(client, big_object, tmp_path,
+                                                               monkeypatch):
+    """Split over ranges, the open response never reaches its end to check its MD5; the file
+    is checked instead, and a byte gone wrong on the way fails the download."""
+    import minbrowse.s3.rangedownload as rangedownload
+
+    bucket, data = big_object
+    response, info = _single_part_object(client, bucket, data)
+    calls = _count_gets(client, monkeypatch)
+    target = tmp_path / "out.bin"
+    download_ranges(client, bucket, "plain.bin", str(target), info.size, info.etag,
+                    part_size=4 * MiB, workers=2, first_response=_slow(response),
+                    single_stream_rate=256 * MiB)
+    assert calls and target.read_bytes() == data
+
+    real_write = rangedownload._pwrite_all
+
+    def corrupting_write(fd, chunk, offset):
+        if offset <= 10 * MiB < offset + len(chunk):
+            at = 10 * MiB - offset
+            chunk = chunk[:at] + bytes([chunk[at] ^ 1]) + chunk[at + 1:]
+        real_write(fd, chunk, offset)
+
+    monkeypatch.setattr(rangedownload, "_pwrite_all", corrupting_write)
+    response, info = _head(client, bucket, "plain.bin")
+    with pytest.raises(InvalidResponseError, match="MD5 does not match"):
+        download_ranges(client, bucket, "plain.bin", str(tmp_path / "bad.bin"), info.size,
+                        info.etag, part_size=4 * MiB, workers=2,
+                        first_response=_slow(response), single_stream_rate=256 * MiB)
 
 
 def test_fget_object_continues_one_stream_of_a_single_part_object(client, big_object, tmp_path,
