@@ -152,8 +152,9 @@ class Table:
                              f"{statistics.median(s.client_cpu for s in samples):11.3f}"
                              f"{server_text}")
                 if VERBOSE:
-                    lines.append("    wall/server: " + "  ".join(
-                        f"{s.wall:.2f}/{s.server_cpu if s.server_cpu is not None else 0:.2f}"
+                    lines.append("    wall/client/server: " + "  ".join(
+                        f"{s.wall:.2f}/{s.client_cpu:.2f}/"
+                        f"{s.server_cpu if s.server_cpu is not None else 0:.2f}"
                         for s in samples))
         return "\n".join(lines)
 
