@@ -13,6 +13,7 @@ from minbrowse.s3.errors import S3Error
 from minbrowse.ui.editors.object_settings import LegalHoldEditor, RetentionEditor
 from minbrowse.ui.editors.tags import ObjectTagsEditor
 from minbrowse.ui.tools.versions import VersionsScreen
+from tests.ui.editors.test_editor_pilot_seaweed import apply_and_confirm
 from tests.ui.pilot_helpers import run_async, wait_until
 from tests.ui.tools.conftest import SIZE, ToolHost
 from tests.ui.tools.test_tool_versions_uploads import loaded, put
@@ -32,13 +33,7 @@ async def open_on(pilot: Any, screen: VersionsScreen, version_id: str, key: str,
 
 
 async def apply_and_close(pilot: Any, editor: Any) -> None:
-    editor.action_apply()
-    await pilot.pause()
-    assert editor.last_error is None, editor.last_error
-    await pilot.press("y")  # the diff modal
-    await wait_until(pilot, lambda: not editor.busy, what="apply")
-    await pilot.pause()
-    assert editor.last_error is None, editor.last_error
+    await apply_and_confirm(pilot, editor)
     await pilot.press("escape")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, VersionsScreen), what="close")
 
