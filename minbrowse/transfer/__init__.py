@@ -16,7 +16,7 @@ from minbrowse.s3.errors import Cancelled
 from .copy import copy_between
 from .download import download_object, download_prefix
 from .keypaths import KeyConflict, KeyPlan, SkippedKey, plan_key, split_key
-from .policy import ExistingFilePolicy, free_name, numbered_name
+from .policy import ExistingFilePolicy, ExistingObjectPolicy, free_name, numbered_name
 from .progress import FileProgress, ProgressSnapshot, TransferProgress
 from .queue import JobSnapshot, JobState, TransferQueue
 from .report import (
@@ -34,6 +34,7 @@ __all__ = [
     "Cancelled",
     "DownloadReport",
     "ExistingFilePolicy",
+    "ExistingObjectPolicy",
     "FailedItem",
     "FileProgress",
     "JobSnapshot",

@@ -1,4 +1,5 @@
-"""What to do when a download target already exists locally, and `name (1).ext` naming."""
+"""What to do when a transfer's target already exists (a local file for downloads, an object for
+uploads), and `name (1).ext` naming."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ class ExistingFilePolicy(enum.Enum):
     SKIP = "skip"
     OVERWRITE = "overwrite"
     RENAME = "rename"
+
+
+class ExistingObjectPolicy(enum.Enum):
+    """What an upload does when its key already holds an object: OVERWRITE it; SKIP_UNCHANGED
+    when it holds the same bytes (same size, and the same MD5 when its ETag is one; for other
+    ETags — multipart, KMS — same size and not older than the local file); SKIP it whatever it
+    holds."""
+
+    OVERWRITE = "overwrite"
+    SKIP_UNCHANGED = "skip-unchanged"
+    SKIP = "skip"
 
 
 def numbered_name(path: str, number: int) -> str:

@@ -2,7 +2,8 @@
 
 Symlinks never lead the walk out of the chosen folder: links whose target resolves outside
 it are skipped and reported. Links inside it are followed only with ``follow_symlinks=True``
-(loops through an ancestor are reported). FIFOs, sockets and devices are skipped.
+(loops through an ancestor are reported). FIFOs, sockets and devices are skipped. Files whose
+key already holds the object can be skipped (`ExistingObjectPolicy`, see `uploadskip`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from minbrowse.s3.errors import Cancelled
 
 from .download import ProgressArg, as_tracker
 from .keypaths import SkippedKey, is_inside
+from .policy import ExistingObjectPolicy
 from .pool import BoundedPool
 from .progress import TransferProgress
 from .report import ReportBuilder, TransferEvent, TransferredFile, UploadReport
+from .uploadskip import RemoteObject, remote_object, remote_objects, skip_reason
 
 MAX_KEY_BYTES = 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -33,6 +36,7 @@ class LocalFile:
     path: str
     relative: tuple[str, ...]
     size: int
+    mtime: float = 0.0
 
 
 def guess_content_type(name: str) -> str:
@@ -96,15 +100,27 @@ def _classify(
     if stat.S_ISDIR(st.st_mode):
         return st, path
     if stat.S_ISREG(st.st_mode):
-        return LocalFile(path, rel + (entry.name,), st.st_size)
+        return LocalFile(path, rel + (entry.name,), st.st_size, st.st_mtime)
     return SkippedKey(path, "not a regular file")
 
 
 def _upload_one(client: Any, bucket: str, key: str, item: LocalFile, content_type: str,
-                tracker: TransferProgress, builder: ReportBuilder, cancel: CancelToken | None) -> None:
+                tracker: TransferProgress, builder: ReportBuilder, cancel: CancelToken | None,
+                existing: ExistingObjectPolicy = ExistingObjectPolicy.OVERWRITE,
+                remote: RemoteObject | None = None) -> None:
     if cancel is not None and cancel.cancelled:
         tracker.add_total(-item.size, files=-1)
         builder.cancelled = True
+        return
+    try:
+        reason = skip_reason(existing, item.path, item.size, item.mtime, remote)
+    except OSError as exc:
+        tracker.add_total(-item.size, files=-1)
+        builder.add_failed(key, exc, item.path)
+        return
+    if reason is not None:
+        tracker.add_total(-item.size, files=-1)
+        builder.add_skipped(SkippedKey(item.path, reason), item.path)
         return
     tracker.start_file(key, item.size)
     builder.started(key, item.path, item.size)
@@ -134,16 +150,21 @@ def upload_dir(
     cancel: CancelToken | None = None,
     content_type_guess: bool = True,
     on_event: Callable[[TransferEvent], Any] | None = None,
+    existing: ExistingObjectPolicy = ExistingObjectPolicy.OVERWRITE,
 ) -> UploadReport:
     """Upload every regular file below `src_dir` as ``prefix + relative/path``.
 
     `prefix` is prepended literally (pass ``"folder/"`` to upload into a folder).
-    Skipped paths (symlinks, special files, bad names) are reported with reasons;
-    per-file errors land in the report; cancellation returns ``cancelled=True``.
-    `progress` (snapshots, throttled) and `on_event` are called from worker threads.
+    Skipped paths (symlinks, special files, bad names, and with `existing` other than
+    OVERWRITE the files the bucket already holds: `prefix` is listed once first) are reported
+    with reasons; per-file errors land in the report; cancellation returns
+    ``cancelled=True``. `progress` (snapshots, throttled) and `on_event` are called from
+    worker threads.
     """
     if not os.path.isdir(src_dir):
         raise NotADirectoryError(f"not a folder: {src_dir}")
+    remote = ({} if existing is ExistingObjectPolicy.OVERWRITE
+              else remote_objects(client, bucket, prefix))
     tracker = as_tracker(progress)
     builder = ReportBuilder("uploaded", on_event)
     pool = BoundedPool(concurrency, cancel, "upload")
@@ -160,7 +181,8 @@ def upload_dir(
                 continue
             ctype = guess_content_type(item.path) if content_type_guess else DEFAULT_CONTENT_TYPE
             tracker.add_total(item.size)
-            if not pool.submit(_upload_one, client, bucket, key, item, ctype, tracker, builder, cancel):
+            if not pool.submit(_upload_one, client, bucket, key, item, ctype, tracker, builder,
+                               cancel, existing, remote.get(key)):
                 tracker.add_total(-item.size, files=-1)
                 break
         tracker.set_total_known()
@@ -181,10 +203,18 @@ def upload_file(
     progress: ProgressArg = None,
     cancel: CancelToken | None = None,
     content_type: str | None = None,
-) -> TransferredFile:
-    """Upload one local file as `key`. Errors and `Cancelled` are raised."""
+    existing: ExistingObjectPolicy = ExistingObjectPolicy.OVERWRITE,
+) -> TransferredFile | SkippedKey:
+    """Upload one local file as `key`; a `SkippedKey(file_path, reason)` when `existing` says
+    the object there makes it unneeded. Errors and `Cancelled` are raised."""
     tracker = as_tracker(progress)
-    size = os.path.getsize(file_path)
+    st = os.stat(file_path)
+    if existing is not ExistingObjectPolicy.OVERWRITE:
+        reason = skip_reason(existing, file_path, st.st_size, st.st_mtime,
+                             remote_object(client, bucket, key))
+        if reason is not None:
+            return SkippedKey(file_path, reason)
+    size = st.st_size
     tracker.add_total(size)
     tracker.set_total_known()
     tracker.start_file(key, size)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .models import parse_location
 from .safe_text import escape_control
-from .transfer_bridge import JobSnapshot, JobState, TransferBridge, TransferChanged
+from .transfer_bridge import JobSnapshot, JobState, SkippedKey, TransferBridge, TransferChanged
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import MinbrowseApp
@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def _summary(job: JobSnapshot) -> str:
     result = job.result
     parts = [f"#{job.id} {job.state.value}: {job.title}"]
+    if isinstance(result, SkippedKey):  # a single file or object that was not needed
+        parts.append(f"skipped: {result.reason}")
     for label in ("uploaded", "downloaded", "skipped", "failed"):
         items = getattr(result, label, None)
         if items:
@@ -61,15 +63,15 @@ class TransfersMixin:
     def action_upload(self: "MinbrowseApp") -> None:
         if self.refuse_read_only("Upload") or not self._need_bucket():
             return
-        from .screens.transfer_dialogs import UploadDialog
+        from .screens.transfer_dialogs import UploadChoice, UploadDialog
 
         bucket, prefix, client = self.location.bucket, self.location.prefix, self.client
 
-        def done(path: str | None) -> None:
-            if path:
-                job = self.transfers.upload(client, path, bucket, prefix)
-                self.notify(escape_control(f"Upload #{job} queued: {path} → s3://{bucket}/{prefix}"),
-                            markup=False)
+        def done(choice: UploadChoice | None) -> None:
+            if choice:
+                job = self.transfers.upload(client, choice.path, bucket, prefix, choice.existing)
+                self.notify(escape_control(f"Upload #{job} queued: {choice.path} → "
+                                           f"s3://{bucket}/{prefix}"), markup=False)
 
         self.push_screen(UploadDialog(bucket, prefix, os.getcwd() + os.sep), done)
 

@@ -20,15 +20,18 @@ from textual.message import Message
 from minbrowse.transfer import (
     Cancelled,
     ExistingFilePolicy,
+    ExistingObjectPolicy,
     JobSnapshot,
     JobState,
+    SkippedKey,
     TransferQueue,
     copy_between,
     download_object,
 )
 from minbrowse.transfer.download import as_tracker
 
-__all__ = ["ExistingFilePolicy", "JobSnapshot", "JobState", "TransferBridge", "TransferChanged"]
+__all__ = ["ExistingFilePolicy", "ExistingObjectPolicy", "JobSnapshot", "JobState", "SkippedKey",
+           "TransferBridge", "TransferChanged"]
 
 
 class TransferChanged(Message):
@@ -75,14 +78,17 @@ class TransferBridge:
 
     # ---- submitting ---------------------------------------------------------------------
 
-    def upload(self, client: Any, local_path: str, bucket: str, prefix: str) -> int:
-        """A file becomes `prefix + its name`; a folder `prefix + its name/ + relative path`."""
+    def upload(self, client: Any, local_path: str, bucket: str, prefix: str,
+               existing: ExistingObjectPolicy = ExistingObjectPolicy.OVERWRITE) -> int:
+        """A file becomes `prefix + its name`; a folder `prefix + its name/ + relative path`;
+        `existing` says what to do where the bucket already holds an object."""
         path = os.path.abspath(os.path.expanduser(local_path))
         name = os.path.basename(path.rstrip(os.sep)) or "upload"
         if os.path.isdir(path):
-            job = self.queue.upload_dir(client, path, bucket, f"{prefix}{name}/")
+            job = self.queue.upload_dir(client, path, bucket, f"{prefix}{name}/",
+                                        existing=existing)
         else:
-            job = self.queue.upload_file(client, path, bucket, prefix + name)
+            job = self.queue.upload_file(client, path, bucket, prefix + name, existing=existing)
         self.context[job] = {"bucket": bucket, "prefix": prefix, "refresh": True}
         return job
 

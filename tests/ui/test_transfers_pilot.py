@@ -130,6 +130,37 @@ async def test_upload_tree_then_download_prefix_with_policy(seaweed: Any, weed_b
 
 
 @run_async
+async def test_upload_again_skips_what_is_unchanged(seaweed: Any, weed_bucket: str,
+                                                    tmp_path: Path) -> None:
+    write_tree(tmp_path / "tree", TREE)
+    client = seaweed.client()
+    app = app_for(seaweed, location=f"s3://{weed_bucket}/")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_listing(pilot)
+        for count, choice in ((1, None), (2, "#existing-skip-unchanged")):
+            if count == 2:
+                (tmp_path / "tree" / "a.txt").write_bytes(b"ALPHA\n")  # same size, new bytes
+            await pilot.press("U")
+            await wait_until(pilot, lambda: isinstance(app.screen, UploadDialog), what="dialog")
+            app.screen.query_one("#upload-path", PathInput).value = str(tmp_path / "tree")
+            if choice:
+                await pilot.click(choice)
+            await pilot.click("#dialog-ok")
+            await wait_until(pilot, lambda: all_finished(app, count), what=f"upload {count}")
+        report = app.transfers.jobs()[1].result
+        assert [f.key for f in report.uploaded] == ["tree/a.txt"]
+        assert len(report.skipped) == len(TREE) - 1
+        assert all(s.reason.startswith("unchanged: same size and MD5") for s in report.skipped)
+        await wait_until(pilot, lambda: any("1 uploaded · 3 skipped" in text
+                                            for text in notifications(app)), what="summary")
+    response = client.get_object(weed_bucket, "tree/a.txt")
+    try:
+        assert response.read() == b"ALPHA\n"
+    finally:
+        response.close()
+
+
+@run_async
 async def test_cancel_a_running_upload(seaweed: Any, weed_bucket: str, tmp_path: Path) -> None:
     many = {f"f{i:04d}.txt": b"x" for i in range(800)}
     write_tree(tmp_path / "many", many)

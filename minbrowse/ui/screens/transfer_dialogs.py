@@ -1,5 +1,6 @@
-"""Modals that start transfers: upload (local path), download (folder + existing-file
-policy, asked once per batch), copy to another profile (profile + destination)."""
+"""Modals that start transfers: upload (local path + what to do with objects already in the
+bucket), download (folder + existing-file policy, asked once per batch), copy to another
+profile (profile + destination)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static
 
 from ..safe_text import escape_control
-from ..transfer_bridge import ExistingFilePolicy
+from ..transfer_bridge import ExistingFilePolicy, ExistingObjectPolicy
 from ..widgets.path_input import PathInput
 
 DIALOG_CSS = """
@@ -26,6 +27,12 @@ DIALOG_CSS = """
 {name} .dialog-buttons Button {{ margin-right: 2; }}
 {name} RadioSet {{ width: 100%; }}
 """
+
+
+@dataclass(frozen=True)
+class UploadChoice:
+    path: str
+    existing: ExistingObjectPolicy
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,12 @@ class UploadDialog(_Dialog):
             yield Static(Text(f"Upload a local file or folder into {escape_control(self.target)}\n"
                               "(Tab completes the path; a folder is uploaded with everything in it)"))
             yield PathInput(self.start, placeholder="local path", id="upload-path")
+            yield Static(Text("When the bucket already holds an object at a key:"))
+            with RadioSet(id="upload-existing"):
+                yield RadioButton("Overwrite it", value=True, id="existing-overwrite")
+                yield RadioButton("Skip it if unchanged (same size and MD5; without an MD5 "
+                                  "ETag, same size and not older)", id="existing-skip-unchanged")
+                yield RadioButton("Skip it", id="existing-skip")
             yield Static(classes="dialog-error")
             yield self._buttons("Upload")
 
@@ -94,7 +107,11 @@ class UploadDialog(_Dialog):
         if not value or not os.path.exists(path):
             self._error(f"no such file or folder: {value}")
             return
-        self.dismiss(path)
+        pressed = self.query_one("#upload-existing", RadioSet).pressed_button
+        existing = {"existing-skip-unchanged": ExistingObjectPolicy.SKIP_UNCHANGED,
+                    "existing-skip": ExistingObjectPolicy.SKIP}.get(
+                        pressed.id if pressed else "", ExistingObjectPolicy.OVERWRITE)
+        self.dismiss(UploadChoice(path, existing))
 
 
 class DownloadDialog(_Dialog):

@@ -1,0 +1,67 @@
+"""Whether an upload can be skipped because its key already holds the object (upload policies).
+
+`remote_objects` lists a destination prefix once (about 150 bytes per key held in memory);
+`remote_object` asks for one key; `skip_reason` applies an `ExistingObjectPolicy` to a local
+file and what the bucket holds, reading the local file's MD5 only when sizes match and the
+object's ETag is an MD5.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from minbrowse.s3.errors import S3Error
+from minbrowse.s3.hashing import clean_etag, etag_is_md5
+
+from .policy import ExistingObjectPolicy
+
+_MISSING_CODES = frozenset({"NoSuchKey", "NotFound", "404"})
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    """What the bucket holds at a key: size, ETag (no quotes) and last-modified time."""
+
+    size: int
+    etag: str
+    last_modified: datetime | None
+
+
+def remote_objects(client: Any, bucket: str, prefix: str) -> dict[str, RemoteObject]:
+    """Every object under `prefix`, by key (one recursive listing)."""
+    return {obj.object_name: RemoteObject(int(obj.size or 0), clean_etag(obj.etag),
+                                          obj.last_modified)
+            for obj in client.list_objects(bucket, prefix, recursive=True)
+            if not obj.is_dir}
+
+
+def remote_object(client: Any, bucket: str, key: str) -> RemoteObject | None:
+    """What `key` holds, or None when there is no such object."""
+    try:
+        stat = client.stat_object(bucket, key)
+    except S3Error as exc:
+        if exc.code in _MISSING_CODES:
+            return None
+        raise
+    return RemoteObject(int(stat.size or 0), clean_etag(stat.etag), stat.last_modified)
+
+
+def skip_reason(policy: ExistingObjectPolicy, path: str, size: int, mtime: float,
+                remote: RemoteObject | None) -> str | None:
+    """Why the upload of `path` (`size` bytes, modified at `mtime`) is not needed, or None."""
+    if remote is None or policy is ExistingObjectPolicy.OVERWRITE:
+        return None
+    if policy is ExistingObjectPolicy.SKIP:
+        return "already in the bucket (skip existing)"
+    if remote.size != size:
+        return None
+    if etag_is_md5(remote.etag):
+        with open(path, "rb") as handle:
+            same = hashlib.file_digest(handle, "md5").hexdigest() == remote.etag.lower()
+        return "unchanged: same size and MD5 in the bucket" if same else None
+    if remote.last_modified is not None and remote.last_modified.timestamp() >= int(mtime):
+        return "unchanged: same size in the bucket, not older than the local file"
+    return None
