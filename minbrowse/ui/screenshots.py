@@ -114,6 +114,23 @@ async def state_read_only(pilot: Pilot) -> None:
     await settle(pilot, 0.1)
 
 
+async def state_upload(pilot: Pilot) -> None:
+    await at_reports(pilot)
+    await pilot.press("U")
+    await settle(pilot, 0.1)
+    pilot.app.screen.query_one("#upload-path").value = "/home/ops/exports/2026-01/"
+    await pilot.click("#existing-skip-unchanged")
+    await settle(pilot, 0.1)
+
+
+async def state_download(pilot: Pilot) -> None:
+    await at_reports(pilot)
+    await pilot.press("D")
+    await settle(pilot, 0.1)
+    pilot.app.screen.query_one("#download-dest").value = "/home/ops/downloads/"
+    await settle(pilot, 0.1)
+
+
 # name -> (app factory, steps). The snapshot tests parametrize over this table.
 STATES: dict[str, tuple[Callable[[], MinbrowseApp], Steps]] = {
     "main": (lambda: make_app(location="s3://reports/"), state_main),
@@ -126,6 +143,8 @@ STATES: dict[str, tuple[Callable[[], MinbrowseApp], Steps]] = {
     "make_bucket": (lambda: make_app(location="s3://reports/"), state_make_bucket),
     "control_chars": (lambda: make_app(location="s3://reports/"), state_control_chars),
     "read_only": (lambda: make_app(read_only=True, location="s3://reports/"), state_read_only),
+    "upload": (lambda: make_app(location="s3://reports/"), state_upload),
+    "download": (lambda: make_app(location="s3://reports/"), state_download),
 }
 
 

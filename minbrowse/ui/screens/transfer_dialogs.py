@@ -95,8 +95,8 @@ class UploadDialog(_Dialog):
             yield Static(Text("When the bucket already holds an object at a key:"))
             with RadioSet(id="upload-existing"):
                 yield RadioButton("Overwrite it", value=True, id="existing-overwrite")
-                yield RadioButton("Skip it if unchanged (same size and MD5; without an MD5 "
-                                  "ETag, same size and not older)", id="existing-skip-unchanged")
+                yield RadioButton("Skip it if unchanged (same size and MD5, or not older)",
+                                  id="existing-skip-unchanged")
                 yield RadioButton("Skip it", id="existing-skip")
             yield Static(classes="dialog-error")
             yield self._buttons("Upload")
