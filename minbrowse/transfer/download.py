@@ -12,12 +12,14 @@ from typing import Any, Callable
 
 from minbrowse.s3.cancel import CancelToken
 from minbrowse.s3.errors import Cancelled
+from minbrowse.s3.hashing import clean_etag
 
 from .keypaths import ConflictTracker, KeyPlan, SkippedKey, base_of_prefix, is_inside, plan_key
 from .policy import ExistingFilePolicy, free_name
 from .pool import BoundedPool
 from .progress import ProgressSnapshot, TransferProgress
 from .report import DownloadReport, ReportBuilder, TransferEvent, TransferredFile
+from .unchanged import RemoteObject, local_unchanged_reason
 
 ProgressArg = TransferProgress | Callable[[ProgressSnapshot], Any] | None
 
@@ -52,7 +54,7 @@ def resolve_target(
         return free_name(path, taken)
     if os.path.islink(path):
         return SkippedKey("", "a symlink exists locally at this path")
-    return path
+    return path  # OVERWRITE, or SKIP_UNCHANGED (the worker compares the file first)
 
 
 class _Downloader:
@@ -96,12 +98,24 @@ class _Downloader:
             claimed.add(target)
         return plan, target
 
-    def fetch(self, key: str, target: str, size: int) -> None:
-        """Worker: download one object to `target` (atomic via the client)."""
+    def fetch(self, key: str, target: str, size: int, remote: RemoteObject | None = None) -> None:
+        """Worker: download one object to `target` (atomic via the client); with `remote`
+        (SKIP_UNCHANGED), not when the file there already holds its bytes."""
         if _cancelled(self.cancel):
             self.tracker.add_total(-size, files=-1)
             self.builder.cancelled = True
             return
+        if remote is not None:
+            try:
+                reason = local_unchanged_reason(target, remote)
+            except OSError as exc:
+                self.tracker.add_total(-size, files=-1)
+                self.builder.add_failed(key, exc, target)
+                return
+            if reason is not None:
+                self.tracker.add_total(-size, files=-1)
+                self.builder.add_skipped(SkippedKey(key, reason), target)
+                return
         self.tracker.start_file(key, size)
         self.builder.started(key, target, size)
         try:
@@ -163,8 +177,10 @@ def download_prefix(
                 continue
             plan, target = planned
             size = int(obj.size or 0)
+            remote = (RemoteObject(size, clean_etag(obj.etag), obj.last_modified)
+                      if policy is ExistingFilePolicy.SKIP_UNCHANGED else None)
             tracker.add_total(size)
-            if not pool.submit(run.fetch, plan.key, target, size):
+            if not pool.submit(run.fetch, plan.key, target, size, remote):
                 tracker.add_total(-size, files=-1)
                 break
         tracker.set_total_known()
@@ -194,6 +210,11 @@ def download_object(
         return SkippedKey(key, target.reason)
     stat = client.stat_object(bucket, key, version_id=version_id)
     size = int(stat.size or 0)
+    if policy is ExistingFilePolicy.SKIP_UNCHANGED:
+        reason = local_unchanged_reason(
+            target, RemoteObject(size, clean_etag(stat.etag), stat.last_modified))
+        if reason is not None:
+            return SkippedKey(key, reason)
     tracker.add_total(size)
     tracker.set_total_known()
     tracker.start_file(key, size)

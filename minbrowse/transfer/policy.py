@@ -10,11 +10,14 @@ from typing import Callable, Collection
 
 class ExistingFilePolicy(enum.Enum):
     """SKIP keeps the local file; OVERWRITE replaces it atomically (temp file + rename);
-    RENAME downloads next to it as ``name (1).ext`` (first free number)."""
+    RENAME downloads next to it as ``name (1).ext`` (first free number); SKIP_UNCHANGED keeps
+    it when it holds the object's bytes (same size, and the same MD5 when the ETag is one; for
+    other ETags, same size and not older than the object) and replaces it otherwise."""
 
     SKIP = "skip"
     OVERWRITE = "overwrite"
     RENAME = "rename"
+    SKIP_UNCHANGED = "skip-unchanged"
 
 
 class ExistingObjectPolicy(enum.Enum):

@@ -3,7 +3,7 @@
 Symlinks never lead the walk out of the chosen folder: links whose target resolves outside
 it are skipped and reported. Links inside it are followed only with ``follow_symlinks=True``
 (loops through an ancestor are reported). FIFOs, sockets and devices are skipped. Files whose
-key already holds the object can be skipped (`ExistingObjectPolicy`, see `uploadskip`).
+key already holds the object can be skipped (`ExistingObjectPolicy`, see `unchanged`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .policy import ExistingObjectPolicy
 from .pool import BoundedPool
 from .progress import TransferProgress
 from .report import ReportBuilder, TransferEvent, TransferredFile, UploadReport
-from .uploadskip import RemoteObject, remote_object, remote_objects, skip_reason
+from .unchanged import RemoteObject, remote_object, remote_objects, skip_reason
 
 MAX_KEY_BYTES = 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"

@@ -135,6 +135,8 @@ class DownloadDialog(_Dialog):
             yield Static(Text("When a local file already exists:"))
             with RadioSet(id="download-policy"):
                 yield RadioButton("Skip it", value=True, id="policy-skip")
+                yield RadioButton("Skip it if unchanged (same size and MD5), else overwrite",
+                                  id="policy-skip-unchanged")
                 yield RadioButton("Overwrite it", id="policy-overwrite")
                 yield RadioButton("Keep both (rename the new one)", id="policy-rename")
             yield Static(classes="dialog-error")
@@ -151,7 +153,8 @@ class DownloadDialog(_Dialog):
             return
         pressed = self.query_one("#download-policy", RadioSet).pressed_button
         policy = {"policy-overwrite": ExistingFilePolicy.OVERWRITE,
-                  "policy-rename": ExistingFilePolicy.RENAME}.get(
+                  "policy-rename": ExistingFilePolicy.RENAME,
+                  "policy-skip-unchanged": ExistingFilePolicy.SKIP_UNCHANGED}.get(
                       pressed.id if pressed else "", ExistingFilePolicy.SKIP)
         whole = self.query_one("#download-whole-prefix", Checkbox).value
         self.dismiss(DownloadChoice(path, policy, whole))

@@ -1,16 +1,19 @@
-"""Uploads that skip what the bucket already holds (`ExistingObjectPolicy`), on SeaweedFS and moto
-(`server`, `bucket`): what was skipped is reported with its reason, what changed is uploaded,
-and the bucket ends up with the local bytes."""
+"""Transfers that skip what their target already holds, on SeaweedFS and moto (`server`,
+`bucket`): uploads (`ExistingObjectPolicy`) and downloads (`ExistingFilePolicy.SKIP_UNCHANGED`).
+What was skipped is reported with its reason, what changed is transferred, and the target ends
+up with the source's bytes."""
 
 from __future__ import annotations
 
+import io
 import os
 import time
 
 import pytest
 
-from minbrowse.transfer import ExistingObjectPolicy, SkippedKey, upload_dir, upload_file
-from minbrowse.transfer.uploadskip import RemoteObject, skip_reason
+from minbrowse.transfer import (ExistingFilePolicy, ExistingObjectPolicy, SkippedKey,
+                                download_object, download_prefix, upload_dir, upload_file)
+from minbrowse.transfer.unchanged import RemoteObject, skip_reason
 
 MiB = 1024 * 1024
 
@@ -106,3 +109,32 @@ def test_skip_reason_rules(tmp_path):
     assert skip_reason(unchanged, str(path), 3, 0.0, RemoteObject(3, "0" * 32, None)) is None
     # not an MD5 ETag and no date: never assumed unchanged
     assert skip_reason(unchanged, str(path), 3, 0.0, RemoteObject(3, "abc-2", None)) is None
+
+
+def test_download_skip_unchanged_fetches_only_what_differs(client, bucket, tmp_path):
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    _tree(src)
+    upload_dir(client, str(src), bucket, "t/")
+    first = download_prefix(client, bucket, "t/", str(dst))
+    assert len(first.downloaded) == 4
+    client.put_object(bucket, "t/edited.txt", io.BytesIO(b"version 2"), 9)  # same size
+    (dst / "grown.txt").write_bytes(b"local edit, longer")
+    again = download_prefix(client, bucket, "t/", str(dst),
+                            policy=ExistingFilePolicy.SKIP_UNCHANGED)
+    assert sorted(f.key for f in again.downloaded) == ["t/edited.txt", "t/grown.txt"]
+    assert {s.key: s.reason for s in again.skipped} == {
+        "t/same.txt": "unchanged: same size and MD5 as the object",
+        "t/sub/big.bin": "unchanged: same size as the object, and not older"}
+    assert (dst / "edited.txt").read_bytes() == b"version 2"
+    assert (dst / "grown.txt").read_bytes() == b"short"
+    assert (dst / "sub" / "big.bin").read_bytes() == (src / "sub" / "big.bin").read_bytes()
+
+    # an older local copy of a multipart object is fetched again
+    os.utime(dst / "sub" / "big.bin", (0, 0))
+    later = download_prefix(client, bucket, "t/", str(dst),
+                            policy=ExistingFilePolicy.SKIP_UNCHANGED)
+    assert [f.key for f in later.downloaded] == ["t/sub/big.bin"]
+
+    single = download_object(client, bucket, "t/same.txt", str(dst / "same.txt"),
+                             policy=ExistingFilePolicy.SKIP_UNCHANGED)
+    assert single == SkippedKey("t/same.txt", "unchanged: same size and MD5 as the object")

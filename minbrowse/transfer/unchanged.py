@@ -1,14 +1,16 @@
-"""Whether an upload can be skipped because its key already holds the object (upload policies).
+"""Whether a transfer can be skipped because its target already holds the same bytes.
 
-`remote_objects` lists a destination prefix once (about 150 bytes per key held in memory);
-`remote_object` asks for one key; `skip_reason` applies an `ExistingObjectPolicy` to a local
-file and what the bucket holds, reading the local file's MD5 only when sizes match and the
-object's ETag is an MD5.
+Uploads (`ExistingObjectPolicy`): `remote_objects` lists a destination prefix once (about 150
+bytes per key held in memory), `remote_object` asks for one key, `skip_reason` decides.
+Downloads (`ExistingFilePolicy.SKIP_UNCHANGED`): `local_unchanged_reason` compares a local file
+with the listed object. The local file's MD5 is read only when sizes match and the object's
+ETag is an MD5; other ETags (multipart, KMS) fall back to comparing times.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,12 +58,33 @@ def skip_reason(policy: ExistingObjectPolicy, path: str, size: int, mtime: float
         return None
     if policy is ExistingObjectPolicy.SKIP:
         return "already in the bucket (skip existing)"
-    if remote.size != size:
-        return None
-    if etag_is_md5(remote.etag):
-        with open(path, "rb") as handle:
-            same = hashlib.file_digest(handle, "md5").hexdigest() == remote.etag.lower()
+    same = _same_bytes(path, size, remote)
+    if same is not None:
         return "unchanged: same size and MD5 in the bucket" if same else None
     if remote.last_modified is not None and remote.last_modified.timestamp() >= int(mtime):
         return "unchanged: same size in the bucket, not older than the local file"
     return None
+
+
+def local_unchanged_reason(path: str, remote: RemoteObject) -> str | None:
+    """Why the local file at `path` need not be downloaded again from `remote`, or None."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    same = _same_bytes(path, st.st_size, remote)
+    if same is not None:
+        return "unchanged: same size and MD5 as the object" if same else None
+    if remote.last_modified is not None and st.st_mtime >= int(remote.last_modified.timestamp()):
+        return "unchanged: same size as the object, and not older"
+    return None
+
+
+def _same_bytes(path: str, size: int, remote: RemoteObject) -> bool | None:
+    """False when sizes differ; True/False by MD5 when the ETag is one; else None."""
+    if remote.size != size:
+        return False
+    if not etag_is_md5(remote.etag):
+        return None
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "md5").hexdigest() == remote.etag.lower()
