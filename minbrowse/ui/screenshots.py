@@ -114,11 +114,19 @@ async def state_read_only(pilot: Pilot) -> None:
     await settle(pilot, 0.1)
 
 
+def _type_path(pilot: Pilot, selector: str, path: str) -> None:
+    """A fixed path in a dialog's path input, the cursor at its end (the dialog opens on the
+    current folder, which differs from machine to machine)."""
+    field = pilot.app.screen.query_one(selector)
+    field.value = path
+    field.cursor_position = len(path)
+
+
 async def state_upload(pilot: Pilot) -> None:
     await at_reports(pilot)
     await pilot.press("U")
     await settle(pilot, 0.1)
-    pilot.app.screen.query_one("#upload-path").value = "/home/ops/exports/2026-01/"
+    _type_path(pilot, "#upload-path", "/home/ops/exports/2026-01/")
     await pilot.click("#existing-skip-unchanged")
     await settle(pilot, 0.1)
 
@@ -127,7 +135,7 @@ async def state_download(pilot: Pilot) -> None:
     await at_reports(pilot)
     await pilot.press("D")
     await settle(pilot, 0.1)
-    pilot.app.screen.query_one("#download-dest").value = "/home/ops/downloads/"
+    _type_path(pilot, "#download-dest", "/home/ops/downloads/")
     await settle(pilot, 0.1)
 
 
