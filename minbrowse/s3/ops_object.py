@@ -16,7 +16,8 @@ from .encryption import SseCustomerKey
 from .hashing import md5_base64
 from .objectheaders import require_tls_for_ssec
 from .rangedownload import DEFAULT_WORKERS as DOWNLOAD_WORKERS
-from .rangedownload import SINGLE_STREAM_RATE, download_ranges, should_use_ranges
+from .rangedownload import (LOOPBACK_STREAM_RATE, SINGLE_STREAM_RATE, download_ranges,
+                            should_use_ranges)
 from .response import ObjectResponse
 from .urls import check_bucket_name, check_object_name
 from .xmlutil import parse_xml, to_bytes
@@ -119,7 +120,7 @@ class ObjectOps:
                                     version_id=version_id, request_headers=request_headers,
                                     extra_query_params=extra_query_params,
                                     first_response=response,
-                                    single_stream_rate=SINGLE_STREAM_RATE)
+                                    single_stream_rate=self._single_stream_rate())
                 else:
                     for chunk in response.stream(_COPY_CHUNK):
                         if cancel is not None:
@@ -138,6 +139,10 @@ class ObjectOps:
         finally:
             response.close()
         return info
+
+    def _single_stream_rate(self: "Client") -> float:
+        """The probe rate above which a download keeps one stream (lower for a local server)."""
+        return LOOPBACK_STREAM_RATE if self._base_url.is_loopback else SINGLE_STREAM_RATE
 
     def remove_object(self: "Client", bucket_name: str, object_name: str,
                       version_id: str | None = None) -> None:

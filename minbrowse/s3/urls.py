@@ -137,6 +137,16 @@ class BaseURL:
     def scheme(self) -> str:
         return "https" if self.secure else "http"
 
+    @property
+    def is_loopback(self) -> bool:
+        """The server runs on this machine (localhost, 127.0.0.0/8, ::1): no DNS lookup."""
+        if self.host.lower() == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
     def netloc(self, host: str | None = None) -> str:
         h = host or self.host
         if ":" in h:

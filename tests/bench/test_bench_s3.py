@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import io
+import logging
 import os
 import secrets
 import shutil
@@ -116,6 +117,41 @@ def ranged_fget(client, bucket: str, key: str, path: str, *, part_size: int,
             os.unlink(tmp)
 
 
+class RangeDecisions(logging.Handler):
+    """Counts our downloads that split into ranges (from minbrowse.s3.rangedownload's debug
+    log), so a table can say how often a loopback download was judged slow."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.split = self.single = 0
+        self.peaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if text.startswith("first "):
+            self.peaks.append(text.rsplit(" at ", 1)[-1])
+        elif text.endswith("one stream"):
+            self.single += 1
+        elif " ranges from byte " in text:
+            self.split += 1
+
+    def __enter__(self) -> "RangeDecisions":
+        logger = logging.getLogger("minbrowse.s3.rangedownload")
+        self._level = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logger = logging.getLogger("minbrowse.s3.rangedownload")
+        logger.removeHandler(self)
+        logger.setLevel(self._level)
+
+    def summary(self) -> str:
+        return (f"minbrowse downloads kept on one stream: {self.single}, split into ranges: "
+                f"{self.split}" + (f" (probe peaks: {', '.join(self.peaks)})" if VERBOSE else ""))
+
+
 # --------------------------------------------------------------------------- timing
 class Sample(NamedTuple):
     """One timed run: wall seconds, this process's CPU seconds, the server's CPU seconds."""
@@ -136,19 +172,25 @@ class Table:
         self.samples.setdefault(workload, {}).setdefault(side, []).append(sample)
 
     def render(self, ours: str = "minbrowse", theirs: str = "minio-py") -> str:
+        """Ratio = median / the base side's median (the issue's figure); paired = median of
+        the per-round ratios (each round runs both sides back to back, so a machine that
+        changes speed mid-run — the VM's first-touch regime in "first read" — hits both)."""
         lines = [f"\n== {self.title} ==",
                  f"{'workload':<30}{'side':<25}{'median s':>9}  {'spread (min-max)':<16}"
-                 f"{'ratio':>6}{'client CPU':>11}{'server CPU':>11}"]
+                 f"{'ratio':>6}{'paired':>7}{'client CPU':>11}{'server CPU':>11}"]
         for workload, sides in self.samples.items():
             base = _median_wall(sides[theirs]) if theirs in sides else None
             for side, samples in sides.items():
                 walls = [s.wall for s in samples]
                 med = statistics.median(walls)
                 ratio = f"{med / base:6.2f}" if base and side != theirs else f"{'':6}"
+                pairs = zip(samples, sides.get(theirs, ()))
+                paired = (f"{statistics.median(a.wall / b.wall for a, b in pairs):7.2f}"
+                          if base and side != theirs else f"{'':7}")
                 server = [s.server_cpu for s in samples if s.server_cpu is not None]
                 server_text = f"{statistics.median(server):11.3f}" if server else f"{'n/a':>11}"
                 lines.append(f"{workload:<30}{side:<25}{med:9.3f}  "
-                             f"{min(walls):.3f}-{max(walls):.3f}{'':<4}{ratio}"
+                             f"{min(walls):.3f}-{max(walls):.3f}{'':<4}{ratio}{paired}"
                              f"{statistics.median(s.client_cpu for s in samples):11.3f}"
                              f"{server_text}")
                 if VERBOSE:
@@ -310,6 +352,7 @@ def test_bench_large_objects(sides, big_file, tmp_path):
         side.client.fget_object(side.bucket, "warm-up", out)
         os.unlink(out)
         side.client.remove_object(side.bucket, "warm-up")
+    decisions = RangeDecisions().__enter__()
     for round_no in range(BIG_ROUNDS):
         for side in _ordered(sides, round_no):
             key = f"big-{round_no}"
@@ -325,7 +368,9 @@ def test_bench_large_objects(sides, big_file, tmp_path):
             assert os.path.getsize(out) == BIG
             os.unlink(out)
             side.client.remove_object(side.bucket, key)
+    decisions.__exit__()
     print(table.render())
+    print(decisions.summary())
 
 
 def test_bench_forced_ranges(sides, big_file, tmp_path):

@@ -404,9 +404,45 @@ def test_fget_object_continues_one_stream_of_a_single_part_object(client, big_ob
     etag = client.stat_object(bucket, "plain.bin").etag
     assert "-" not in etag  # one PUT: the ETag is the body's MD5, which the response checks
     client.part_size = 5 * MiB  # 11 MiB: three ranges, so fget_object takes the ranged path
-    monkeypatch.setattr(ops_object, "SINGLE_STREAM_RATE", 0)
+    monkeypatch.setattr(ops_object, "LOOPBACK_STREAM_RATE", 0)  # any rate counts as fast
     calls = _count_gets(client, monkeypatch)
     target = tmp_path / "fget.bin"
     info = client.fget_object(bucket, "plain.bin", str(target))
     assert info.size == len(data) and target.read_bytes() == data
     assert calls == [0]  # the one whole-object GET, continued
+
+
+def test_fget_object_splits_on_a_local_server_only_when_it_crawls(client, big_object, tmp_path,
+                                                                  monkeypatch):
+    """The server is on this machine: a stream at ~20 MiB/s (below LOOPBACK_STREAM_RATE) is
+    split; the default threshold applies to remote servers."""
+    from minbrowse.s3 import Client, ops_object
+
+    assert client._single_stream_rate() == ops_object.LOOPBACK_STREAM_RATE
+    remote = Client("s3.example.com", "AKIAEXAMPLE", "secret-example")
+    assert remote._single_stream_rate() == ops_object.SINGLE_STREAM_RATE
+    bucket, data = big_object
+    client.part_size = 5 * MiB
+    real_get = client.get_object
+    calls = []
+
+    def slow_get(*args, **kwargs):
+        calls.append(kwargs.get("offset", 0))
+        response = real_get(*args, **kwargs)
+        return _slow(response) if not kwargs.get("offset") else response
+
+    monkeypatch.setattr(client, "get_object", slow_get)
+    target = tmp_path / "fget.bin"
+    client.fget_object(bucket, "big.bin", str(target))
+    assert target.read_bytes() == data
+    assert len(calls) > 1  # the whole-object GET, then ranged GETs for the rest
+
+
+@pytest.mark.parametrize("endpoint, expected", [
+    ("localhost:9000", True), ("127.0.0.1:9000", True), ("127.8.9.10", True),
+    ("[::1]:9000", True), ("10.0.0.5:9000", False), ("s3.amazonaws.com", False),
+    ("minio.internal", False)])
+def test_base_url_is_loopback(endpoint, expected):
+    from minbrowse.s3.urls import BaseURL
+
+    assert BaseURL.parse(endpoint, secure=False).is_loopback is expected
