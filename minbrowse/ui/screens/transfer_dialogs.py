@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +28,22 @@ DIALOG_CSS = """
 {name} .dialog-buttons Button {{ margin-right: 2; }}
 {name} RadioSet {{ width: 100%; }}
 """
+
+
+# (button id, label, value) of each policy radio set; the first is the default.
+UPLOAD_EXISTING = (
+    ("existing-overwrite", "Overwrite it", ExistingObjectPolicy.OVERWRITE),
+    ("existing-skip-unchanged", "Skip it if unchanged (same size and MD5, or not older)",
+     ExistingObjectPolicy.SKIP_UNCHANGED),
+    ("existing-skip", "Skip it", ExistingObjectPolicy.SKIP),
+)
+DOWNLOAD_EXISTING = (
+    ("policy-skip", "Skip it", ExistingFilePolicy.SKIP),
+    ("policy-skip-unchanged", "Skip it if unchanged (same size and MD5), else overwrite",
+     ExistingFilePolicy.SKIP_UNCHANGED),
+    ("policy-overwrite", "Overwrite it", ExistingFilePolicy.OVERWRITE),
+    ("policy-rename", "Keep both (rename the new one)", ExistingFilePolicy.RENAME),
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,17 @@ class _Dialog(ModalScreen):
     def submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    @staticmethod
+    def _radios(set_id: str, choices: tuple) -> RadioSet:
+        return RadioSet(*(RadioButton(label, value=number == 0, id=button_id)
+                          for number, (button_id, label, _) in enumerate(choices)), id=set_id)
+
+    def _picked(self, set_id: str, choices: tuple) -> Any:
+        pressed = self.query_one(f"#{set_id}", RadioSet).pressed_button
+        picked = pressed.id if pressed is not None else None
+        return next((value for button_id, _, value in choices if button_id == picked),
+                    choices[0][2])
+
     def _buttons(self, ok: str) -> Horizontal:
         return Horizontal(Button(ok, variant="primary", id="dialog-ok"),
                           Button("Cancel", id="dialog-cancel"), classes="dialog-buttons")
@@ -93,11 +121,7 @@ class UploadDialog(_Dialog):
                               "(Tab completes the path; a folder is uploaded with everything in it)"))
             yield PathInput(self.start, placeholder="local path", id="upload-path")
             yield Static(Text("When the bucket already holds an object at a key:"))
-            with RadioSet(id="upload-existing"):
-                yield RadioButton("Overwrite it", value=True, id="existing-overwrite")
-                yield RadioButton("Skip it if unchanged (same size and MD5, or not older)",
-                                  id="existing-skip-unchanged")
-                yield RadioButton("Skip it", id="existing-skip")
+            yield self._radios("upload-existing", UPLOAD_EXISTING)
             yield Static(classes="dialog-error")
             yield self._buttons("Upload")
 
@@ -107,11 +131,7 @@ class UploadDialog(_Dialog):
         if not value or not os.path.exists(path):
             self._error(f"no such file or folder: {value}")
             return
-        pressed = self.query_one("#upload-existing", RadioSet).pressed_button
-        existing = {"existing-skip-unchanged": ExistingObjectPolicy.SKIP_UNCHANGED,
-                    "existing-skip": ExistingObjectPolicy.SKIP}.get(
-                        pressed.id if pressed else "", ExistingObjectPolicy.OVERWRITE)
-        self.dismiss(UploadChoice(path, existing))
+        self.dismiss(UploadChoice(path, self._picked("upload-existing", UPLOAD_EXISTING)))
 
 
 class DownloadDialog(_Dialog):
@@ -133,12 +153,7 @@ class DownloadDialog(_Dialog):
             yield Checkbox(f"Everything under {escape_control(self.prefix_label)} instead",
                            id="download-whole-prefix")
             yield Static(Text("When a local file already exists:"))
-            with RadioSet(id="download-policy"):
-                yield RadioButton("Skip it", value=True, id="policy-skip")
-                yield RadioButton("Skip it if unchanged (same size and MD5), else overwrite",
-                                  id="policy-skip-unchanged")
-                yield RadioButton("Overwrite it", id="policy-overwrite")
-                yield RadioButton("Keep both (rename the new one)", id="policy-rename")
+            yield self._radios("download-policy", DOWNLOAD_EXISTING)
             yield Static(classes="dialog-error")
             yield self._buttons("Download")
 
@@ -151,11 +166,7 @@ class DownloadDialog(_Dialog):
         if os.path.exists(path) and not os.path.isdir(path):
             self._error(f"not a folder: {value}")
             return
-        pressed = self.query_one("#download-policy", RadioSet).pressed_button
-        policy = {"policy-overwrite": ExistingFilePolicy.OVERWRITE,
-                  "policy-rename": ExistingFilePolicy.RENAME,
-                  "policy-skip-unchanged": ExistingFilePolicy.SKIP_UNCHANGED}.get(
-                      pressed.id if pressed else "", ExistingFilePolicy.SKIP)
+        policy = self._picked("download-policy", DOWNLOAD_EXISTING)
         whole = self.query_one("#download-whole-prefix", Checkbox).value
         self.dismiss(DownloadChoice(path, policy, whole))
 
