@@ -130,7 +130,7 @@ async def test_upload_tree_then_download_prefix_with_policy(seaweed: Any, weed_b
 
 
 @run_async
-async def test_upload_again_skips_what_is_unchanged(seaweed: Any, weed_bucket: str,
+async def test_upload_and_download_again_skip_what_is_unchanged(seaweed: Any, weed_bucket: str,
                                                     tmp_path: Path) -> None:
     write_tree(tmp_path / "tree", TREE)
     client = seaweed.client()
@@ -153,6 +153,25 @@ async def test_upload_again_skips_what_is_unchanged(seaweed: Any, weed_bucket: s
         assert all(s.reason.startswith("unchanged: same size and MD5") for s in report.skipped)
         await wait_until(pilot, lambda: any("1 uploaded · 3 skipped" in text
                                             for text in notifications(app)), what="summary")
+
+        # and down again: "skip if unchanged" fetches only the file edited locally
+        await wait_until(pilot, lambda: "tree/" in names(app), what="the uploaded folder listed")
+        assert app.listing.select_name("tree/")
+        out = tmp_path / "out"
+        for count, choice in ((3, None), (4, "#policy-skip-unchanged")):
+            if count == 4:
+                (out / "tree" / "a.txt").write_bytes(b"local!")  # same size, other bytes
+            await pilot.press("D")
+            await wait_until(pilot, lambda: isinstance(app.screen, DownloadDialog), what="dialog")
+            app.screen.query_one("#download-dest", PathInput).value = str(out)
+            if choice:
+                await pilot.click(choice)
+            await pilot.click("#dialog-ok")
+            await wait_until(pilot, lambda: all_finished(app, count), what=f"download {count}")
+        report = app.transfers.jobs()[3].result
+        assert [f.key for f in report.downloaded] == ["tree/a.txt"]
+        assert len(report.skipped) == len(TREE) - 1
+        assert (out / "tree" / "a.txt").read_bytes() == b"ALPHA\n"
     response = client.get_object(weed_bucket, "tree/a.txt")
     try:
         assert response.read() == b"ALPHA\n"
