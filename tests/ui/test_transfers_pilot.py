@@ -129,6 +129,20 @@ async def test_upload_tree_then_download_prefix_with_policy(seaweed: Any, weed_b
         assert [row.job.state for row in rows] == [JobState.DONE] * 3
 
 
+async def through_dialog(pilot: Any, key: str, dialog: type, field: str, path: Path,
+                         choice: str | None, jobs: int) -> None:
+    """Press `key`, put `path` in the dialog's `field`, click `choice` (a policy), confirm,
+    and wait until `jobs` transfer jobs have finished."""
+    app = pilot.app
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, dialog), what=dialog.__name__)
+    app.screen.query_one(field, PathInput).value = str(path)
+    if choice:
+        await pilot.click(choice)
+    await pilot.click("#dialog-ok")
+    await wait_until(pilot, lambda: all_finished(app, jobs), what=f"transfer job {jobs}")
+
+
 @run_async
 async def test_upload_and_download_again_skip_what_is_unchanged(seaweed: Any, weed_bucket: str,
                                                     tmp_path: Path) -> None:
@@ -137,16 +151,10 @@ async def test_upload_and_download_again_skip_what_is_unchanged(seaweed: Any, we
     app = app_for(seaweed, location=f"s3://{weed_bucket}/")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_listing(pilot)
-        for count, choice in ((1, None), (2, "#existing-skip-unchanged")):
-            if count == 2:
-                (tmp_path / "tree" / "a.txt").write_bytes(b"ALPHA\n")  # same size, new bytes
-            await pilot.press("U")
-            await wait_until(pilot, lambda: isinstance(app.screen, UploadDialog), what="dialog")
-            app.screen.query_one("#upload-path", PathInput).value = str(tmp_path / "tree")
-            if choice:
-                await pilot.click(choice)
-            await pilot.click("#dialog-ok")
-            await wait_until(pilot, lambda: all_finished(app, count), what=f"upload {count}")
+        await through_dialog(pilot, "U", UploadDialog, "#upload-path", tmp_path / "tree", None, 1)
+        (tmp_path / "tree" / "a.txt").write_bytes(b"ALPHA\n")  # same size, new bytes
+        await through_dialog(pilot, "U", UploadDialog, "#upload-path", tmp_path / "tree",
+                             "#existing-skip-unchanged", 2)
         report = app.transfers.jobs()[1].result
         assert [f.key for f in report.uploaded] == ["tree/a.txt"]
         assert len(report.skipped) == len(TREE) - 1
@@ -158,16 +166,10 @@ async def test_upload_and_download_again_skip_what_is_unchanged(seaweed: Any, we
         await wait_until(pilot, lambda: "tree/" in names(app), what="the uploaded folder listed")
         assert app.listing.select_name("tree/")
         out = tmp_path / "out"
-        for count, choice in ((3, None), (4, "#policy-skip-unchanged")):
-            if count == 4:
-                (out / "tree" / "a.txt").write_bytes(b"local!")  # same size, other bytes
-            await pilot.press("D")
-            await wait_until(pilot, lambda: isinstance(app.screen, DownloadDialog), what="dialog")
-            app.screen.query_one("#download-dest", PathInput).value = str(out)
-            if choice:
-                await pilot.click(choice)
-            await pilot.click("#dialog-ok")
-            await wait_until(pilot, lambda: all_finished(app, count), what=f"download {count}")
+        await through_dialog(pilot, "D", DownloadDialog, "#download-dest", out, None, 3)
+        (out / "tree" / "a.txt").write_bytes(b"local!")  # same size, other bytes
+        await through_dialog(pilot, "D", DownloadDialog, "#download-dest", out,
+                             "#policy-skip-unchanged", 4)
         report = app.transfers.jobs()[3].result
         assert [f.key for f in report.downloaded] == ["tree/a.txt"]
         assert len(report.skipped) == len(TREE) - 1
