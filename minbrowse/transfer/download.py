@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 from minbrowse.s3.cancel import CancelToken
 from minbrowse.s3.errors import Cancelled
-from minbrowse.s3.hashing import clean_etag
 
 from .keypaths import ConflictTracker, KeyPlan, SkippedKey, base_of_prefix, is_inside, plan_key
 from .policy import ExistingFilePolicy, free_name
@@ -177,7 +176,7 @@ def download_prefix(
                 continue
             plan, target = planned
             size = int(obj.size or 0)
-            remote = (RemoteObject(size, clean_etag(obj.etag), obj.last_modified)
+            remote = (RemoteObject.of(obj)
                       if policy is ExistingFilePolicy.SKIP_UNCHANGED else None)
             tracker.add_total(size)
             if not pool.submit(run.fetch, plan.key, target, size, remote):
@@ -211,8 +210,7 @@ def download_object(
     stat = client.stat_object(bucket, key, version_id=version_id)
     size = int(stat.size or 0)
     if policy is ExistingFilePolicy.SKIP_UNCHANGED:
-        reason = local_unchanged_reason(
-            target, RemoteObject(size, clean_etag(stat.etag), stat.last_modified))
+        reason = local_unchanged_reason(target, RemoteObject.of(stat))
         if reason is not None:
             return SkippedKey(key, reason)
     tracker.add_total(size)

@@ -31,11 +31,15 @@ class RemoteObject:
     etag: str
     last_modified: datetime | None
 
+    @classmethod
+    def of(cls, obj: Any) -> "RemoteObject":
+        """From a listed or stat'ed `Object`."""
+        return cls(int(obj.size or 0), clean_etag(obj.etag), obj.last_modified)
+
 
 def remote_objects(client: Any, bucket: str, prefix: str) -> dict[str, RemoteObject]:
     """Every object under `prefix`, by key (one recursive listing)."""
-    return {obj.object_name: RemoteObject(int(obj.size or 0), clean_etag(obj.etag),
-                                          obj.last_modified)
+    return {obj.object_name: RemoteObject.of(obj)
             for obj in client.list_objects(bucket, prefix, recursive=True)
             if not obj.is_dir}
 
@@ -48,7 +52,7 @@ def remote_object(client: Any, bucket: str, key: str) -> RemoteObject | None:
         if exc.code in _MISSING_CODES:
             return None
         raise
-    return RemoteObject(int(stat.size or 0), clean_etag(stat.etag), stat.last_modified)
+    return RemoteObject.of(stat)
 
 
 def skip_reason(policy: ExistingObjectPolicy, path: str, size: int, mtime: float,
