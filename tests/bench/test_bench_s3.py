@@ -11,7 +11,9 @@ path of a copy of the `minbrowse/s3` package (e.g. with a candidate patch applie
 another name and run as a third side, "candidate", in the same alternating rounds.
 The module starts its own SeaweedFS with 1024 MB volumes (see `bench_seaweed`). SeaweedFS frees
 deleted data only when it vacuums, so the workloads delete what they write and the tuning sweep
-uploads a half-size file.
+uploads a half-size file. Before each 256 MiB sample the disk is settled and a file's worth
+of page cache is recycled (untimed, `sampling.timed`), so that neither side's sample lands on
+memory the VM has to back afresh (test_bench_machine.py).
 Figures measured on the reference machine are in tests/bench/RESULTS.md.
 """
 
@@ -25,11 +27,9 @@ import os
 import secrets
 import shutil
 import sys
-import statistics
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterator, NamedTuple
+from typing import Iterator
 
 import pytest
 
@@ -38,6 +38,8 @@ from minbrowse.s3.datatypes import object_from_headers
 from minbrowse.s3.deleteobjects import DeleteObject
 from minbrowse.s3.rangedownload import download_ranges, should_use_ranges
 from minbrowse.transfer import upload_dir
+from tests.bench import sampling
+from tests.bench.sampling import MiB, VERBOSE, Table, server_cpu_reader, timed
 from tests.servers import ServerInfo
 
 minio = pytest.importorskip("minio", reason="minio-py (test-only oracle) is not installed")
@@ -45,12 +47,10 @@ from minio.deleteobjects import DeleteObject as MinioDeleteObject  # noqa: E402
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
 
-MiB = 1024 * 1024
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 BIG_ROUNDS = int(os.environ.get("BENCH_BIG_ROUNDS", "11"))
 BIG = int(os.environ.get("BENCH_BIG_MIB", "256")) * MiB
 SMALL_COUNT = 2000
-VERBOSE = os.environ.get("BENCH_VERBOSE") == "1"  # print every sample under its row
 SMALL = b"k" * 1024
 FOLDER_FILES, FOLDER_DIRS, FOLDER_WORKERS = 2000, 20, 8
 
@@ -152,121 +152,16 @@ class RangeDecisions(logging.Handler):
                 f"{self.split}" + (f" (probe peaks: {', '.join(self.peaks)})" if VERBOSE else ""))
 
 
-# --------------------------------------------------------------------------- timing
-class Sample(NamedTuple):
-    """One timed run: wall seconds, this process's CPU seconds, the server's CPU seconds."""
-    wall: float
-    client_cpu: float
-    server_cpu: float | None
-
-
-class Table:
-    """Collects samples per (workload, side); prints medians, spreads and ratios of the wall
-    time beside the median CPU seconds of the client (this process) and of the server."""
-
-    def __init__(self, title: str):
-        self.title = title
-        self.samples: dict[str, dict[str, list[Sample]]] = {}
-
-    def add(self, workload: str, side: str, sample: Sample) -> None:
-        self.samples.setdefault(workload, {}).setdefault(side, []).append(sample)
-
-    def render(self, ours: str = "minbrowse", theirs: str = "minio-py") -> str:
-        """Ratio = median / the base side's median (the issue's figure); paired = median of
-        the per-round ratios (each round runs both sides back to back, so a machine that
-        changes speed mid-run — the VM's first-touch regime in "first read" — hits both)."""
-        lines = [f"\n== {self.title} ==",
-                 f"{'workload':<30}{'side':<25}{'median s':>9}  {'spread (min-max)':<16}"
-                 f"{'ratio':>6}{'paired':>7}{'client CPU':>11}{'server CPU':>11}"]
-        for workload, sides in self.samples.items():
-            base = _median_wall(sides[theirs]) if theirs in sides else None
-            for side, samples in sides.items():
-                walls = [s.wall for s in samples]
-                med = statistics.median(walls)
-                ratio = f"{med / base:6.2f}" if base and side != theirs else f"{'':6}"
-                pairs = zip(samples, sides.get(theirs, ()))
-                paired = (f"{statistics.median(a.wall / b.wall for a, b in pairs):7.2f}"
-                          if base and side != theirs else f"{'':7}")
-                server = [s.server_cpu for s in samples if s.server_cpu is not None]
-                server_text = f"{statistics.median(server):11.3f}" if server else f"{'n/a':>11}"
-                lines.append(f"{workload:<30}{side:<25}{med:9.3f}  "
-                             f"{min(walls):.3f}-{max(walls):.3f}{'':<4}{ratio}{paired}"
-                             f"{statistics.median(s.client_cpu for s in samples):11.3f}"
-                             f"{server_text}")
-                if VERBOSE:
-                    lines.append("    wall/client/server: " + "  ".join(
-                        f"{s.wall:.2f}/{s.client_cpu:.2f}/"
-                        f"{s.server_cpu if s.server_cpu is not None else 0:.2f}"
-                        for s in samples))
-        return "\n".join(lines)
-
-    def ratio(self, workload: str, side: str = "minbrowse", base: str = "minio-py") -> float:
-        sides = self.samples[workload]
-        return _median_wall(sides[side]) / _median_wall(sides[base])
-
-
-def _median_wall(samples: list[Sample]) -> float:
-    return statistics.median(s.wall for s in samples)
-
-
-def server_cpu_reader(endpoint: str) -> Callable[[], float | None]:
-    """A reader of the CPU seconds (user + system) used so far by the `weed` process that
-    serves S3 on `endpoint`'s port, found in /proc; it reads None where /proc is missing."""
-    port = endpoint.rsplit(":", 1)[-1]
-    stat_path = None
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                args = handle.read().split(b"\0")
-        except OSError:
-            continue
-        if args[0].endswith(b"weed") and f"-s3.port={port}".encode() in args:
-            stat_path = f"/proc/{entry}/stat"
-            break
-    ticks = os.sysconf("SC_CLK_TCK") if stat_path else 100
-
-    def read() -> float | None:
-        if stat_path is None:
-            return None
-        try:
-            with open(stat_path) as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-
-    return read
-
-
-_server_cpu: Callable[[], float | None] = lambda: None  # noqa: E731 (set by the `sides` fixture)
-
-
-def timed(fn: Callable[[], object], *, settle_disk: bool = False) -> Sample:
-    """Run `fn` once and sample it. `settle_disk`: flush dirty pages first (untimed), so a
-    256 MiB file written by the previous side is not written back during this side's timing."""
-    if settle_disk:
-        os.sync()
-    server_before = _server_cpu()
-    cpu_before = time.process_time()
-    start = time.perf_counter()
-    fn()
-    wall = time.perf_counter() - start
-    cpu = time.process_time() - cpu_before
-    server_after = _server_cpu()
-    server = (None if server_before is None or server_after is None
-              else server_after - server_before)
-    return Sample(wall, cpu, server)
-
-
 # --------------------------------------------------------------------------- fixtures
 def _load_candidate():
-    """The BENCH_ALT_S3 copy of minbrowse/s3 as package `minbrowse_candidate_s3` (or None)."""
+    """The BENCH_ALT_S3 copy of minbrowse/s3 as package `minbrowse.candidate_s3` (or None):
+    inside `minbrowse`, so its `from .. import __version__` resolves."""
     path = os.environ.get("BENCH_ALT_S3")
     if not path:
         return None
-    name = "minbrowse_candidate_s3"
+    import minbrowse  # noqa: F401 - the parent package must be imported first
+
+    name = "minbrowse.candidate_s3"
     spec = importlib.util.spec_from_file_location(name, os.path.join(path, "__init__.py"),
                                                   submodule_search_locations=[path])
     module = importlib.util.module_from_spec(spec)
@@ -298,9 +193,8 @@ def bench_seaweed(tmp_path_factory) -> Iterator[ServerInfo]:
 
 @pytest.fixture(scope="module")
 def sides(bench_seaweed):
-    global _server_cpu
     seaweed = bench_seaweed
-    _server_cpu = server_cpu_reader(seaweed.endpoint)
+    sampling.server_cpu = server_cpu_reader(seaweed.endpoint)
     ours = seaweed.client()
     theirs = minio.Minio(seaweed.endpoint, seaweed.access_key, seaweed.secret_key,
                          secure=seaweed.secure)
@@ -345,6 +239,7 @@ def test_bench_large_objects(sides, big_file, tmp_path):
     """fput / fget (first read, read again) of one BIG object with each library's defaults."""
     table = Table(f"large objects: {BIG // MiB} MiB, {BIG_ROUNDS} alternating rounds")
     out = str(tmp_path / "out.bin")
+    recycle = (str(tmp_path), BIG)
     # Untimed warm-up, one of each per side: the first 256 MiB the server takes grows its
     # volumes (1.8-2.4 s instead of 1.2-1.3 s), and round 0 always starts with our side.
     for side in sides:
@@ -357,14 +252,17 @@ def test_bench_large_objects(sides, big_file, tmp_path):
         for side in _ordered(sides, round_no):
             key = f"big-{round_no}"
             table.add("fput", side.name, timed(
-                lambda: side.client.fput_object(side.bucket, key, big_file), settle_disk=True))
+                lambda: side.client.fput_object(side.bucket, key, big_file),
+                settle_disk=True, recycle=recycle))
             # first read of a just-written object (server-side state dominates), then again
             table.add("fget (first read)", side.name, timed(
-                lambda: side.client.fget_object(side.bucket, key, out), settle_disk=True))
+                lambda: side.client.fget_object(side.bucket, key, out),
+                settle_disk=True, recycle=recycle))
             assert os.path.getsize(out) == BIG
             os.unlink(out)
             table.add("fget (read again)", side.name, timed(
-                lambda: side.client.fget_object(side.bucket, key, out), settle_disk=True))
+                lambda: side.client.fget_object(side.bucket, key, out),
+                settle_disk=True, recycle=recycle))
             assert os.path.getsize(out) == BIG
             os.unlink(out)
             side.client.remove_object(side.bucket, key)

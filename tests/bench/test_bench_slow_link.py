@@ -16,7 +16,8 @@ import os
 import pytest
 
 from tests.bench.slow_link import SlowLink
-from tests.bench.test_bench_s3 import MiB, Table, _ordered, bench_seaweed, timed  # noqa: F401
+from tests.bench.sampling import MiB, Table, timed
+from tests.bench.test_bench_s3 import _ordered, bench_seaweed  # noqa: F401
 
 minio = pytest.importorskip("minio", reason="minio-py (test-only oracle) is not installed")
 
