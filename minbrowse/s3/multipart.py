@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .cancel import CancelToken, ProgressAdapter
@@ -21,6 +22,16 @@ MAX_PARTS = 10000
 MAX_OBJECT_SIZE = 5 * 1024 ** 4
 _ALIGN = 64 * 1024  # balanced part sizes are multiples of this
 MAX_PART_COPY = 5 * 1024 ** 3
+CHECKSUM_ALGORITHM_HEADER = "x-amz-checksum-algorithm"
+
+
+@dataclass(frozen=True)
+class SentPart:
+    """One uploaded (or copied) part as CompleteMultipartUpload lists it."""
+
+    number: int
+    etag: str
+    crc32: str | None = None  # base64, when the upload declared CRC32 checksums
 
 
 def plan_part_size(length: int, part_size: int, min_part_size: int,
@@ -56,10 +67,12 @@ def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]
 
 
 def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number: int,
-                data: bytes, headers: Mapping[str, str], cancel: CancelToken | None) -> str:
-    _, etag = put_body(client, bucket, key, data, headers, cancel=cancel, what=f"part {number}",
-                       query=[("partNumber", str(number)), ("uploadId", upload_id)])
-    return etag
+                data: bytes, headers: Mapping[str, str], cancel: CancelToken | None,
+                crc32: bool = False) -> SentPart:
+    """PUT one part; `crc32`: with a CRC32 checksum (the upload declared that algorithm)."""
+    sent = put_body(client, bucket, key, data, headers, cancel=cancel, what=f"part {number}",
+                    query=[("partNumber", str(number)), ("uploadId", upload_id)], crc32=crc32)
+    return SentPart(number, sent.etag, sent.crc32)
 
 
 def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, number: int,
@@ -72,12 +85,14 @@ def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, nu
 
 
 def complete(client: "Client", bucket: str, key: str, upload_id: str,
-             parts: list[tuple[int, str]]) -> ObjectWriteResult:
+             parts: list[SentPart]) -> ObjectWriteResult:
     root = new_element("CompleteMultipartUpload")
-    for number, etag in parts:
+    for sent in parts:
         part = SubElement(root, "Part")
-        SubElement(part, "PartNumber", str(number))
-        SubElement(part, "ETag", f'"{etag}"')
+        SubElement(part, "PartNumber", str(sent.number))
+        SubElement(part, "ETag", f'"{sent.etag}"')
+        if sent.crc32:
+            SubElement(part, "ChecksumCRC32", sent.crc32)
     body = to_bytes(root)
     resp = client._request("POST", bucket, key, query=[("uploadId", upload_id)], body=body,
                            headers={"Content-Type": "application/xml"})
@@ -107,9 +122,9 @@ def _raise_embedded_error(root, resp, bucket: str, key: str) -> None:
 def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
               parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
               part_headers: Mapping[str, str], progress: ProgressAdapter,
-              cancel: CancelToken | None) -> list[tuple[int, str]]:
+              cancel: CancelToken | None, crc32: bool = False) -> list[SentPart]:
     """Upload parts on a bounded pool; at most workers+1 part bodies are in memory."""
-    results: dict[int, str] = {}
+    results: dict[int, SentPart] = {}
     slots = threading.BoundedSemaphore(workers + 1)
     lock = threading.Lock()
 
@@ -118,9 +133,10 @@ def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
             if cancel is not None:
                 cancel.raise_if_cancelled()
             data = load()
-            etag = upload_part(client, bucket, key, upload_id, number, data, part_headers, cancel)
+            sent = upload_part(client, bucket, key, upload_id, number, data, part_headers,
+                               cancel, crc32)
             with lock:
-                results[number] = etag
+                results[number] = sent
             progress.update(len(data))
         finally:
             slots.release()
@@ -141,7 +157,7 @@ def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
             for fut in futures:
                 fut.cancel()
             raise
-    return sorted(results.items())
+    return [results[number] for number in sorted(results)]
 
 
 def _raise_first_failure(futures: list[Future]) -> None:

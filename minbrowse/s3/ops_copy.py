@@ -121,7 +121,7 @@ class CopyOps:
                         hdrs.update(src.range_header(part_start, part_start + part_len - 1))
                     part_etag = multipart.upload_part_copy(self, bucket_name, object_name,
                                                            upload_id, number, hdrs)
-                    parts.append((number, part_etag))
+                    parts.append(multipart.SentPart(number, part_etag))
             return multipart.complete(self, bucket_name, object_name, upload_id, parts)
         except BaseException:
             multipart.abort(self, bucket_name, object_name, upload_id)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 from . import multipart
 from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
-from .errors import S3ClientError
+from .errors import S3ClientError, S3Error
 from .objectheaders import write_headers
-from .uploadbody import put_body
+from .uploadbody import checksum_refused, put_body
 from .urls import check_bucket_name, check_object_name
 
 if TYPE_CHECKING:
@@ -115,19 +115,30 @@ class UploadOps:
     # -- internals -----------------------------------------------------------------------
     def _put_single(self: "Client", bucket: str, key: str, body: bytes, headers: dict,
                     cancel: CancelToken | None) -> ObjectWriteResult:
-        resp, etag = put_body(self, bucket, key, body, headers, cancel=cancel)
-        return ObjectWriteResult(bucket, key, resp.headers.get("x-amz-version-id"), etag or None,
-                                 resp.headers)
+        sent = put_body(self, bucket, key, body, headers, cancel=cancel)
+        return ObjectWriteResult(bucket, key, sent.response.headers.get("x-amz-version-id"),
+                                 sent.etag or None, sent.response.headers)
 
     def _multipart(self: "Client", bucket: str, key: str, headers: dict,
                    parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
                    reporter: ProgressAdapter, cancel: CancelToken | None) -> ObjectWriteResult:
-        upload_id = multipart.initiate(self, bucket, key, headers)
+        # Over TLS every part carries Content-MD5; over plain HTTP every part carries a CRC32
+        # (declared here, as AWS requires, and listed again at Complete).
+        crc32 = not self.secure
+        try:
+            upload_id = multipart.initiate(
+                self, bucket, key,
+                {**headers, multipart.CHECKSUM_ALGORITHM_HEADER: "CRC32"} if crc32 else headers)
+        except S3Error as exc:
+            if not (crc32 and checksum_refused(exc)):
+                raise
+            crc32 = False  # a server that does not know checksums: parts go with the SHA-256
+            upload_id = multipart.initiate(self, bucket, key, headers)
         part_headers = {k: v for k, v in headers.items() if k.lower() in _SSE_PART_HEADERS}
         try:
             done = multipart.run_parts(self, bucket, key, upload_id, parts,
                                        max(1, num_workers(workers)), part_headers, reporter,
-                                       cancel)
+                                       cancel, crc32)
             if cancel is not None:
                 cancel.raise_if_cancelled()
             return multipart.complete(self, bucket, key, upload_id, done)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
 
 import pytest
 
-from minbrowse.s3 import GOVERNANCE, ObjectLockConfig
+from minbrowse.s3 import GOVERNANCE, Client, ObjectLockConfig
 from minbrowse.s3.uploadbody import MD5_FREE_ABOVE, needs_md5
+from tests.fakes.hostile_server import HostileS3Server, Reply, Request, error_xml
 
 MiB = 1024 * 1024
 
@@ -55,8 +57,9 @@ def test_large_plain_http_put_without_md5_reads_back_identical(seaweed):
         client.remove_bucket(bucket)
 
 
-def test_server_demanding_md5_gets_it_on_the_retry(moto):
-    """moto (like AWS) refuses a PUT without Content-MD5 when a default retention applies."""
+def test_object_lock_takes_the_crc32_in_place_of_content_md5(moto):
+    """moto (like AWS) refuses a PUT under a default retention unless Content-MD5 or a
+    checksum header comes with it: the CRC32 of a large plain-HTTP body is enough."""
     client = moto.client()
     bucket = moto.unique_bucket("lockmd5")
     client.make_bucket(bucket, object_lock=True)
@@ -66,19 +69,39 @@ def test_server_demanding_md5_gets_it_on_the_retry(moto):
     result = client.put_object(bucket, "locked", io.BytesIO(data), len(data))
     client.trace_off()
     puts = _traced_puts(trace)
-    assert len(puts) == 2  # refused without Content-MD5, accepted with it
-    assert "content-md5" not in puts[0] and "content-md5" in puts[1]
+    assert len(puts) == 1
+    assert "content-md5" not in puts[0] and "x-amz-checksum-crc32" in puts[0]
     assert result.etag == hashlib.md5(data).hexdigest()
     with client.get_object(bucket, "locked") as response:
         assert response.read() == data
+
+
+def test_server_demanding_md5_gets_it_on_the_retry():
+    """A server that wants Content-MD5 and takes no checksum in its place (a FAKE stands for
+    it: AWS and moto now take the CRC32) gets the body again with both."""
+    data = os.urandom(MD5_FREE_ABOVE + 1)
+
+    def demanding(request: Request) -> Reply:
+        if "content-md5" not in request.headers:
+            return Reply(400, error_xml("InvalidRequest", "Content-MD5 HTTP header is required "
+                                        "for Put Object requests with Object Lock parameters"))
+        return Reply(200, headers={"ETag": f'"{hashlib.md5(request.body).hexdigest()}"'})
+
+    with HostileS3Server(demanding) as fake:
+        client = Client(fake.endpoint, "AKIAFAKE", "fake-secret", secure=False,
+                        region="us-east-1")
+        result = client.put_object("bkt", "locked", io.BytesIO(data), len(data))
+    first, second = fake.requests
+    assert "content-md5" not in first.headers
+    assert second.headers["content-md5"] == base64.b64encode(hashlib.md5(data).digest()).decode()
+    assert second.headers["x-amz-checksum-crc32"] == first.headers["x-amz-checksum-crc32"]
+    assert second.body == data and result.etag == hashlib.md5(data).hexdigest()
 
 
 def test_seaweedfs_refuses_a_wrong_content_md5_but_not_a_wrong_sha256(seaweed):
     """What the Content-MD5 policy rests on (see minbrowse/s3/uploadbody.py): SeaweedFS 4.48
     checks Content-MD5 but stores a body whose signed SHA-256 is wrong. (moto 5.2 checks
     neither, so this runs on SeaweedFS only.)"""
-    import base64
-
     from minbrowse.s3 import S3Error
 
     client = seaweed.client()
