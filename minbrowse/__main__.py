@@ -105,12 +105,13 @@ def resolve(argv: Sequence[str] | None = None, env: dict[str, str] | None = None
     return Launch(config, profile, location, args.read_only, False, debug_path)
 
 
-def _run_app(config: AppConfig, profile: Profile, launch: Launch) -> int:
+def _run_app(config: AppConfig, profile: Profile, launch: Launch,
+             exit_signals: tuple[int, ...] = ()) -> int:
     from minbrowse.ui.app import run_app
 
     location = str(launch.location) if launch.location is not None else None
     status = run_app(config, profile, read_only=launch.read_only, location=location,
-                     debug_path=launch.debug_path)
+                     debug_path=launch.debug_path, exit_signals=exit_signals)
     return status if isinstance(status, int) else 0
 
 
@@ -118,18 +119,23 @@ def _raise_system_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+# By default SIGTERM/SIGHUP end the demo without its `finally`: nothing is cleaned up.
+_DEMO_EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                           if hasattr(signal, name))
+
+
 def _run_demo(launch: Launch) -> int:
     from minbrowse.demo import run_demo
 
-    # SIGTERM/SIGHUP would kill us without running `finally`: turn them into SystemExit.
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _raise_system_exit)
+    # Turn them into SystemExit, and while the app runs into a clean exit of the app
+    # (an exception raised inside its event loop can leave it hanging, see run_app).
+    for signum in _DEMO_EXIT_SIGNALS:
+        signal.signal(signum, _raise_system_exit)
     print("minbrowse: starting the demo server…", file=sys.stderr, flush=True)
     with run_demo() as profile:
         config = AppConfig(profiles=(profile,), default_profile=profile.name, config_path=None,
                            settings=Settings(), warnings=())
-        return _run_app(config, profile, launch)
+        return _run_app(config, profile, launch, exit_signals=_DEMO_EXIT_SIGNALS)
 
 
 def _fail(message: str, status: int) -> int:

@@ -7,9 +7,13 @@ User-facing actions live in `actions.ActionsMixin`.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import signal
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -364,14 +368,52 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         tool_registry.open_tool(self, tool_id)
 
 
+@contextmanager
+def exit_on_signals(app: App, signums: Iterable[int]) -> Iterator[list[int]]:
+    """While the app runs, each of `signums` makes it exit cleanly with status 128 + signum.
+
+    A Python signal handler runs between two bytecodes of the main thread, so an exception
+    raised there while the event loop runs lands in whichever asyncio task is running. In a
+    task other than the app's main one (say a widget still mounting) it ends that task and
+    escapes the loop; while `asyncio.run` then cancels the other tasks, a parent awaiting
+    that task raises it out of the loop again, often before the app's shutdown has stopped
+    the driver, whose non-daemon input thread then keeps the process alive for ever. So
+    inside the loop the handler only asks the app to exit; outside it (before the loop
+    starts, after it ends) it raises SystemExit. Yields the statuses received.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        status = 128 + signum
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise SystemExit(status) from None
+        received.append(status)
+        loop.call_soon_threadsafe(functools.partial(app.exit, return_code=status))
+
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield received
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 def run_app(config: Any, profile: Any, *, read_only: bool = False, location: str | None = None,
-            debug_path: Path | None = None, on_exit: Callable[[], None] | None = None) -> int:
-    """Run the browser until the user quits; `on_exit` runs afterwards in any case."""
+            debug_path: Path | None = None, on_exit: Callable[[], None] | None = None,
+            exit_signals: Iterable[int] = ()) -> int:
+    """Run the browser until the user quits; `on_exit` runs afterwards in any case.
+
+    Each of `exit_signals` received meanwhile ends the app cleanly; the status is then
+    128 + signum (see `exit_on_signals`).
+    """
     app = MinbrowseApp(config, profile, read_only=read_only, location=location, debug_path=debug_path)
     try:
-        app.run()
+        with exit_on_signals(app, exit_signals) as received:
+            app.run()
     finally:
         debuglog.stop()
         if on_exit is not None:
             on_exit()
-    return app.return_code or 0
+    return received[0] if received else app.return_code or 0
