@@ -12,6 +12,7 @@ from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
 from .errors import InvalidResponseError, S3Error
 from .hashing import clean_etag
+from . import uploadbody
 from .uploadbody import put_body
 from .xmlutil import SubElement, findtext, new_element, parse_xml, to_bytes
 
@@ -31,7 +32,7 @@ class SentPart:
 
     number: int
     etag: str
-    crc32: str | None = None  # base64, when the upload declared CRC32 checksums
+    checksum: str | None = None  # base64, when the upload declared `uploadbody.CHECKSUM`
 
 
 def plan_part_size(length: int, part_size: int, min_part_size: int,
@@ -68,11 +69,12 @@ def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]
 
 def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number: int,
                 data: bytes, headers: Mapping[str, str], cancel: CancelToken | None,
-                crc32: bool = False) -> SentPart:
-    """PUT one part; `crc32`: with a CRC32 checksum (the upload declared that algorithm)."""
+                checksum: bool = False) -> SentPart:
+    """PUT one part; `checksum`: with its `CHECKSUM` (the upload declared that algorithm)."""
     sent = put_body(client, bucket, key, data, headers, cancel=cancel, what=f"part {number}",
-                    query=[("partNumber", str(number)), ("uploadId", upload_id)], crc32=crc32)
-    return SentPart(number, sent.etag, sent.crc32)
+                    query=[("partNumber", str(number)), ("uploadId", upload_id)],
+                    checksum=checksum)
+    return SentPart(number, sent.etag, sent.checksum)
 
 
 def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, number: int,
@@ -91,8 +93,8 @@ def complete(client: "Client", bucket: str, key: str, upload_id: str,
         part = SubElement(root, "Part")
         SubElement(part, "PartNumber", str(sent.number))
         SubElement(part, "ETag", f'"{sent.etag}"')
-        if sent.crc32:
-            SubElement(part, "ChecksumCRC32", sent.crc32)
+        if sent.checksum:
+            SubElement(part, uploadbody.CHECKSUM.element, sent.checksum)
     body = to_bytes(root)
     resp = client._request("POST", bucket, key, query=[("uploadId", upload_id)], body=body,
                            headers={"Content-Type": "application/xml"})
@@ -122,7 +124,7 @@ def _raise_embedded_error(root, resp, bucket: str, key: str) -> None:
 def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
               parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
               part_headers: Mapping[str, str], progress: ProgressAdapter,
-              cancel: CancelToken | None, crc32: bool = False) -> list[SentPart]:
+              cancel: CancelToken | None, checksum: bool = False) -> list[SentPart]:
     """Upload parts on a bounded pool; at most workers+1 part bodies are in memory."""
     results: dict[int, SentPart] = {}
     slots = threading.BoundedSemaphore(workers + 1)
@@ -134,7 +136,7 @@ def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
                 cancel.raise_if_cancelled()
             data = load()
             sent = upload_part(client, bucket, key, upload_id, number, data, part_headers,
-                               cancel, crc32)
+                               cancel, checksum)
             with lock:
                 results[number] = sent
             progress.update(len(data))

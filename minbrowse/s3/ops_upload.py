@@ -10,6 +10,7 @@ from .cancel import CancelToken, ProgressAdapter
 from .datatypes import ObjectWriteResult
 from .errors import S3ClientError, S3Error
 from .objectheaders import write_headers
+from . import uploadbody
 from .uploadbody import checksum_refused, put_body
 from .urls import check_bucket_name, check_object_name
 
@@ -122,23 +123,24 @@ class UploadOps:
     def _multipart(self: "Client", bucket: str, key: str, headers: dict,
                    parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
                    reporter: ProgressAdapter, cancel: CancelToken | None) -> ObjectWriteResult:
-        # Over TLS every part carries Content-MD5; over plain HTTP every part carries a CRC32
-        # (declared here, as AWS requires, and listed again at Complete).
-        crc32 = not self.secure
+        # Over TLS every part carries Content-MD5; over plain HTTP every part carries the
+        # checksum (declared here, as AWS requires, and listed again at Complete).
+        checksum = not self.secure
         try:
             upload_id = multipart.initiate(
                 self, bucket, key,
-                {**headers, multipart.CHECKSUM_ALGORITHM_HEADER: "CRC32"} if crc32 else headers)
+                {**headers, multipart.CHECKSUM_ALGORITHM_HEADER: uploadbody.CHECKSUM.name}
+                if checksum else headers)
         except S3Error as exc:
-            if not (crc32 and checksum_refused(exc)):
+            if not (checksum and checksum_refused(exc)):
                 raise
-            crc32 = False  # a server that does not know checksums: parts go with the SHA-256
+            checksum = False  # a server that does not know checksums: parts go with the SHA-256
             upload_id = multipart.initiate(self, bucket, key, headers)
         part_headers = {k: v for k, v in headers.items() if k.lower() in _SSE_PART_HEADERS}
         try:
             done = multipart.run_parts(self, bucket, key, upload_id, parts,
                                        max(1, num_workers(workers)), part_headers, reporter,
-                                       cancel, crc32)
+                                       cancel, checksum)
             if cancel is not None:
                 cancel.raise_if_cancelled()
             return multipart.complete(self, bucket, key, upload_id, done)

@@ -1,14 +1,13 @@
-"""CRC32 checksums on the upload bodies that go without Content-MD5 (plain HTTP, above 1 MiB):
-sent with the body, checked by the server, declared and listed again for multipart uploads,
-and dropped for a server that refuses checksum headers (a FAKE server stands for that one)."""
+"""S3 checksums (CRC32C, else CRC32) on the upload bodies that go without Content-MD5 (plain
+HTTP, above 1 MiB): sent with the body, checked by the server, declared and listed again for
+multipart uploads, and dropped for a server that refuses checksum headers (a FAKE server
+stands for that one)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import os
-import zlib
 
 import pytest
 
@@ -18,38 +17,64 @@ from tests.fakes.hostile_server import S3_NS, HostileS3Server, Reply, Request, e
 MiB = 1024 * 1024
 
 
-def _crc32(data: bytes) -> str:
-    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+CHECKSUM = uploadbody.CHECKSUM  # the one this machine uses (CRC32C with crc32c's instruction)
+HEADER = CHECKSUM.header
+ALGORITHMS = sorted({CHECKSUM, uploadbody.CRC32}, key=lambda a: a.name)
 
 
-def _composite(parts: list[bytes]) -> str:
-    """S3's COMPOSITE multipart checksum: the CRC32 of the parts' CRC32s, then -N."""
-    joined = b"".join(zlib.crc32(p).to_bytes(4, "big") for p in parts)
-    return f"{base64.b64encode(zlib.crc32(joined).to_bytes(4, 'big')).decode()}-{len(parts)}"
+@pytest.fixture(params=ALGORITHMS, ids=lambda a: a.name)
+def algorithm(request, monkeypatch) -> uploadbody.ChecksumAlgorithm:
+    """Each algorithm minbrowse may use (CRC32 is the fallback without crc32c's instruction)."""
+    monkeypatch.setattr(uploadbody, "CHECKSUM", request.param)
+    return request.param
 
 
-def _stored_crc32(client: Client, bucket: str, key: str) -> str | None:
+def _checksum(data: bytes, algorithm: uploadbody.ChecksumAlgorithm = CHECKSUM) -> str:
+    return algorithm.of(data)
+
+
+def _composite(parts: list[bytes], algorithm: uploadbody.ChecksumAlgorithm) -> str:
+    """S3's COMPOSITE multipart checksum: the checksum of the parts' checksums, then -N."""
+    joined = b"".join(algorithm.function(p).to_bytes(4, "big") for p in parts)
+    return f"{algorithm.of(joined)}-{len(parts)}"
+
+
+def _stored_checksum(client: Client, bucket: str, key: str,
+                     algorithm: uploadbody.ChecksumAlgorithm) -> str | None:
     response = client._request("HEAD", bucket, key, headers={"x-amz-checksum-mode": "ENABLED"})
-    return response.headers.get("x-amz-checksum-crc32")
+    return response.headers.get(algorithm.header)
 
 
-def test_crc32_is_spelled_as_s3_spells_it():
-    assert uploadbody.crc32_base64(b"hello world") == "DUoRhQ=="  # 0x0d4a1185, big-endian
-    assert uploadbody.crc32_base64(b"") == "AAAAAA=="
+def test_checksums_are_spelled_as_s3_spells_them():
+    assert uploadbody.CRC32.of(b"hello world") == "DUoRhQ=="  # 0x0d4a1185, big-endian
+    assert uploadbody.CRC32.of(b"") == "AAAAAA=="
+    assert uploadbody.CRC32.header == "x-amz-checksum-crc32"
+    assert uploadbody.CRC32.element == "ChecksumCRC32"
 
 
-def test_a_large_put_over_http_carries_a_crc32_the_server_keeps(server, bucket):
+def test_crc32c_is_used_where_the_cpu_computes_it():
+    import crc32c  # a dependency
+
+    if not crc32c.hardware_based:
+        assert CHECKSUM is uploadbody.CRC32  # its software CRC32C is slower than zlib's CRC32
+        return
+    assert CHECKSUM.name == "CRC32C" and CHECKSUM.header == "x-amz-checksum-crc32c"
+    assert CHECKSUM.of(b"hello world") == "yZRlqg=="  # 0xc99465aa, big-endian
+
+
+def test_a_large_put_over_http_carries_a_checksum_the_server_keeps(server, bucket, algorithm):
     client = server.client()
     data = os.urandom(3 * MiB)
     client.put_object(bucket, "big", io.BytesIO(data), len(data))
     client.put_object(bucket, "small", io.BytesIO(b"tiny"), 4)
-    assert _stored_crc32(client, bucket, "big") == _crc32(data)
-    assert _stored_crc32(client, bucket, "small") is None  # Content-MD5 went with that one
+    assert _stored_checksum(client, bucket, "big", algorithm) == _checksum(data, algorithm)
+    assert _stored_checksum(client, bucket, "small", algorithm) is None  # Content-MD5 went
     with client.get_object(bucket, "big") as response:
         assert response.read() == data
 
 
-def test_multipart_over_http_checks_every_part_and_the_whole(server, bucket, tmp_path):
+def test_multipart_over_http_checks_every_part_and_the_whole(server, bucket, tmp_path,
+                                                              algorithm):
     client = server.client(multipart_threshold=5 * MiB, part_size=5 * MiB)
     data = os.urandom(12 * MiB + 5)
     path = tmp_path / "big.bin"
@@ -59,17 +84,19 @@ def test_multipart_over_http_checks_every_part_and_the_whole(server, bucket, tmp
     with client.get_object(bucket, "big") as response:
         assert response.read() == data
     parts = [data[:5 * MiB], data[5 * MiB:10 * MiB], data[10 * MiB:]]
-    stored = _stored_crc32(client, bucket, "big")
+    stored = _stored_checksum(client, bucket, "big", algorithm)
     # the parts' checksums made it into the object's: moto 5.2 leaves out the "-3"
-    expected = _composite(parts)
+    expected = _composite(parts, algorithm)
     assert stored == (expected.rsplit("-", 1)[0] if server.name == "moto" else expected)
 
 
-def test_seaweedfs_refuses_a_body_whose_crc32_does_not_match(seaweed, monkeypatch, tmp_path):
+def test_seaweedfs_refuses_a_body_whose_checksum_does_not_match(seaweed, monkeypatch, tmp_path,
+                                                                 algorithm):
     """The bytes changed on the way (here: the checksum does, which the server cannot tell
     apart): refused with BadDigest, nothing stored, no incomplete upload left. SeaweedFS only:
     moto 5.2 does not check checksums."""
-    monkeypatch.setattr(uploadbody, "crc32_base64", lambda body: _crc32(b"other bytes"))
+    monkeypatch.setattr(uploadbody, "body_checksum",
+                        lambda body: _checksum(b"other bytes", algorithm))
     client = seaweed.client(multipart_threshold=5 * MiB, part_size=5 * MiB)
     bucket = seaweed.unique_bucket("crc")
     client.make_bucket(bucket)
@@ -118,11 +145,11 @@ def test_a_server_refusing_checksums_gets_the_body_again_without(tmp_path):
         result = _fake_client(fake).put_object("bkt", "k", io.BytesIO(data), len(data))
     assert result.etag == hashlib.md5(data).hexdigest()
     first, second = fake.requests
-    assert first.headers["x-amz-checksum-crc32"] == _crc32(data)
-    assert "x-amz-checksum-crc32" not in second.headers and second.body == data
+    assert first.headers[HEADER] == _checksum(data)
+    assert HEADER not in second.headers and second.body == data
 
 
-def test_a_multipart_upload_declares_crc32_and_lists_each_part_at_complete(tmp_path):
+def test_a_multipart_upload_declares_its_checksum_and_lists_each_part_at_complete(tmp_path):
     data = os.urandom(12 * MiB)
     path = tmp_path / "big.bin"
     path.write_bytes(data)
@@ -135,12 +162,13 @@ def test_a_multipart_upload_declares_crc32_and_lists_each_part_at_complete(tmp_p
         client = _fake_client(fake, multipart_threshold=5 * MiB, part_size=5 * MiB)
         client.fput_object("bkt", "k", str(path), num_parallel_uploads=1)
     create, *puts, complete = fake.requests
-    assert create.headers["x-amz-checksum-algorithm"] == "CRC32"
+    assert create.headers["x-amz-checksum-algorithm"] == CHECKSUM.name
     chunks = [data[:5 * MiB], data[5 * MiB:10 * MiB], data[10 * MiB:]]
-    assert [p.headers["x-amz-checksum-crc32"] for p in puts] == [_crc32(c) for c in chunks]
+    assert [p.headers[HEADER] for p in puts] == [_checksum(c) for c in chunks]
     for number, chunk in enumerate(chunks, 1):
         assert (f"<PartNumber>{number}</PartNumber><ETag>\"{hashlib.md5(chunk).hexdigest()}\""
-                f"</ETag><ChecksumCRC32>{_crc32(chunk)}</ChecksumCRC32>").encode() in complete.body
+                f"</ETag><{CHECKSUM.element}>{_checksum(chunk)}</{CHECKSUM.element}>"
+                ).encode() in complete.body
 
 
 def test_a_multipart_upload_on_a_server_refusing_checksums_goes_without(tmp_path):
@@ -152,7 +180,7 @@ def test_a_multipart_upload_on_a_server_refusing_checksums_goes_without(tmp_path
         result = client.fput_object("bkt", "k", str(path), num_parallel_uploads=1)
     assert result.etag == "abc-3"
     refused, create, *puts, complete = fake.requests
-    assert refused.headers["x-amz-checksum-algorithm"] == "CRC32"
+    assert refused.headers["x-amz-checksum-algorithm"] == CHECKSUM.name
     assert "x-amz-checksum-algorithm" not in create.headers
     assert b"".join(p.body for p in puts) == data
     assert all(not any(h.startswith("x-amz-checksum") for h in p.headers) for p in puts)

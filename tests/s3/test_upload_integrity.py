@@ -10,7 +10,7 @@ import os
 import pytest
 
 from minbrowse.s3 import GOVERNANCE, Client, ObjectLockConfig
-from minbrowse.s3.uploadbody import MD5_FREE_ABOVE, needs_md5
+from minbrowse.s3.uploadbody import CHECKSUM, MD5_FREE_ABOVE, needs_md5
 from tests.fakes.hostile_server import HostileS3Server, Reply, Request, error_xml
 
 MiB = 1024 * 1024
@@ -57,9 +57,9 @@ def test_large_plain_http_put_without_md5_reads_back_identical(seaweed):
         client.remove_bucket(bucket)
 
 
-def test_object_lock_takes_the_crc32_in_place_of_content_md5(moto):
+def test_object_lock_takes_the_checksum_in_place_of_content_md5(moto):
     """moto (like AWS) refuses a PUT under a default retention unless Content-MD5 or a
-    checksum header comes with it: the CRC32 of a large plain-HTTP body is enough."""
+    checksum header comes with it: the checksum of a large plain-HTTP body is enough."""
     client = moto.client()
     bucket = moto.unique_bucket("lockmd5")
     client.make_bucket(bucket, object_lock=True)
@@ -70,7 +70,7 @@ def test_object_lock_takes_the_crc32_in_place_of_content_md5(moto):
     client.trace_off()
     puts = _traced_puts(trace)
     assert len(puts) == 1
-    assert "content-md5" not in puts[0] and "x-amz-checksum-crc32" in puts[0]
+    assert "content-md5" not in puts[0] and CHECKSUM.header in puts[0]
     assert result.etag == hashlib.md5(data).hexdigest()
     with client.get_object(bucket, "locked") as response:
         assert response.read() == data
@@ -78,7 +78,7 @@ def test_object_lock_takes_the_crc32_in_place_of_content_md5(moto):
 
 def test_server_demanding_md5_gets_it_on_the_retry():
     """A server that wants Content-MD5 and takes no checksum in its place (a FAKE stands for
-    it: AWS and moto now take the CRC32) gets the body again with both."""
+    it: AWS and moto take the checksum) gets the body again with both."""
     data = os.urandom(MD5_FREE_ABOVE + 1)
 
     def demanding(request: Request) -> Reply:
@@ -94,7 +94,7 @@ def test_server_demanding_md5_gets_it_on_the_retry():
     first, second = fake.requests
     assert "content-md5" not in first.headers
     assert second.headers["content-md5"] == base64.b64encode(hashlib.md5(data).digest()).decode()
-    assert second.headers["x-amz-checksum-crc32"] == first.headers["x-amz-checksum-crc32"]
+    assert second.headers[CHECKSUM.header] == first.headers[CHECKSUM.header]
     assert second.body == data and result.etag == hashlib.md5(data).hexdigest()
 
 
