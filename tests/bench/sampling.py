@@ -100,18 +100,28 @@ def server_cpu_reader(endpoint: str) -> Callable[[], float | None]:
     return read
 
 
+def write_file(path: str, size: int, block: bytes) -> float:
+    """Write `size` bytes (`block`, repeated) to a new file at `path` through the page cache,
+    without syncing; return the seconds the writes took."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        start = time.perf_counter()
+        for offset in range(0, size, len(block)):
+            os.pwrite(fd, block, offset)
+        return time.perf_counter() - start
+    finally:
+        os.close(fd)
+
+
 def recycle_pages(directory: str, size: int) -> None:
     """Write `size` bytes to a scratch file in `directory` and delete it: its page cache is
     freed (unwritten, so no disk write) for whatever allocates next."""
-    block = bytes(MiB)
     path = os.path.join(directory, f"recycle-{uuid.uuid4().hex}.tmp")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        for offset in range(0, size, MiB):
-            os.pwrite(fd, block, offset)
+        write_file(path, size, bytes(MiB))
     finally:
-        os.close(fd)
-        os.unlink(path)
+        if os.path.exists(path):
+            os.unlink(path)
 
 
 # The reader of the server's CPU seconds; the `sides` fixture sets it for its server.

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
 
 import pytest
 
-from tests.bench.sampling import MiB, recycle_pages
+from tests.bench.sampling import MiB, recycle_pages, write_file
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(600)]
 
@@ -30,33 +29,21 @@ SIZE = 256 * MiB
 ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", "16"))
 
 
-def _write(path: str) -> float:
-    """Seconds to write SIZE bytes to a new file at `path` (page cache only, no sync)."""
-    block = os.urandom(MiB)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        start = time.perf_counter()
-        for offset in range(0, SIZE, MiB):
-            os.pwrite(fd, block, offset)
-        return time.perf_counter() - start
-    finally:
-        os.close(fd)
-
-
 def test_bench_page_cache_growth(tmp_path):
     """256 MiB writes into recycled pages beside writes that grow the page cache (the files
     are kept, so each one needs memory the cache has not held), alternating."""
     recycled, grown = [], []
+    block = os.urandom(MiB)
     for round_no in range(ROUNDS):
         os.sync()
         recycle_pages(str(tmp_path), SIZE)
         path = str(tmp_path / f"recycled-{round_no}.bin")
-        recycled.append(_write(path))
+        recycled.append(write_file(path, SIZE, block))
         assert os.path.getsize(path) == SIZE
         os.unlink(path)
         os.sync()
         path = str(tmp_path / f"kept-{round_no}.bin")
-        grown.append(_write(path))
+        grown.append(write_file(path, SIZE, block))
         assert os.path.getsize(path) == SIZE
     for round_no in range(ROUNDS):
         os.unlink(tmp_path / f"kept-{round_no}.bin")
