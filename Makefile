@@ -23,10 +23,10 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'bench or slow' tests/bench -s
 
-# Main screen, help and browser modals are rendered by minbrowse.ui.screenshots; the editor,
+# Main screen, help and browser modals are rendered by minbrowse.ui.screenshots.render; the editor,
 # tool and transfers modals come from their snapshot tests (same fixed app states), re-run here.
 screenshots: $(STAMP)
-	$(BIN)/python -m minbrowse.ui.screenshots screenshots
+	$(BIN)/python -m minbrowse.ui.screenshots.render screenshots
 	$(BIN)/python -m pytest -q tests/ui/editors/test_editor_snapshots.py tests/ui/tools/test_tool_snapshots.py tests/ui/test_transfers_units.py --snapshot-update
 	mkdir -p screenshots/editors screenshots/tools
 	for f in tests/ui/editors/__snapshots__/*/*.svg; do n=$$(basename "$$f" .svg | sed -E 's/.*\[(.*)\]/\1/; s/^test_//'); cp "$$f" "screenshots/editors/$$n.svg"; done

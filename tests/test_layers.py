@@ -14,16 +14,19 @@ import pytest
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "minbrowse"
 ORACLES = ("minio", "boto3", "botocore", "moto")
-# UI modules allowed to import minbrowse.s3 / minbrowse.transfer (the service and the entry).
-# Headless job modules (config_jobs, tool_jobs, live_jobs, transfer_bridge) run only on the
-# service's worker threads: they are part of the one service, split by concern.
-UI_BACKEND_GATEWAYS = {"minbrowse.ui.service", "minbrowse.ui.app", "minbrowse.ui.config_jobs",
-                       "minbrowse.ui.tool_jobs", "minbrowse.ui.live_jobs",
-                       "minbrowse.ui.transfer_bridge"}
+# UI modules allowed to import minbrowse.s3 / minbrowse.transfer: the app entry (it builds
+# clients) and the jobs room, i.e. the one service and the headless jobs it runs on its worker
+# threads (configuration, tools, live events, transfers), split by concern.
+UI_BACKEND_ENTRY = {"minbrowse.ui.app"}
+UI_BACKEND_ROOM = "minbrowse.ui.jobs"
+
+
+def is_backend_gateway(name: str) -> bool:
+    return name in UI_BACKEND_ENTRY or name == UI_BACKEND_ROOM or name.startswith(UI_BACKEND_ROOM + ".")
 # minbrowse.s3 value/model modules any UI module may import to build documents (never the Client).
 S3_MODEL_MODULES = tuple(f"minbrowse.s3.{name}" for name in (
     "commonconfig", "lifecycle", "replication", "sse", "notification", "objectlock",
-    "versioning", "retention", "legalhold", "validation"))
+    "versioning", "retention", "legalhold", "validation", "errors"))
 
 
 def module_name(path: Path) -> str:
@@ -81,18 +84,18 @@ def violations(modules: dict[str, set[str]]) -> list[str]:
         in_ui = name == "minbrowse.ui" or name.startswith("minbrowse.ui.")
         if not in_ui:
             forbid(("textual",), "only the UI layer imports textual")
-        if in_ui and name not in UI_BACKEND_GATEWAYS:
+        if in_ui and not is_backend_gateway(name):
             reaching = {i for i in imports if not any(i == m or i.startswith(m + ".")
                                                       for m in S3_MODEL_MODULES)}
             for bad in sorted(hits(reaching, ("minbrowse.s3", "minbrowse.transfer"))):
                 problems.append(f"{name} imports {bad}: widgets and screens reach S3 only "
-                                f"through minbrowse.ui.service (model modules excepted)")
+                                f"through minbrowse.ui.jobs.service (model modules excepted)")
     return problems
 
 
 def test_layers_are_respected() -> None:
     modules = all_modules()
-    assert "minbrowse.ui.service" in modules and "minbrowse.s3.errors" in modules
+    assert "minbrowse.ui.jobs.service" in modules and "minbrowse.s3.errors" in modules
     assert violations(modules) == []
 
 
@@ -103,7 +106,7 @@ def test_layers_are_respected() -> None:
         ("minbrowse.s3.client", "from ..ui import app", "minbrowse.s3.client imports minbrowse.ui"),
         ("minbrowse.transfer.engine", "from rich.text import Text", "imports rich.text"),
         ("minbrowse.config.loader", "def f():\n    import textual", "imports textual"),
-        ("minbrowse.ui.widgets.object_list", "from ...s3.client import Client",
+        ("minbrowse.ui.listing.object_list", "from ...s3.client import Client",
          "imports minbrowse.s3.client"),
         ("minbrowse.ui.screens.help", "from minbrowse.transfer import download_prefix",
          "imports minbrowse.transfer"),
@@ -120,5 +123,136 @@ def test_checker_catches_violations(module: str, source: str, expected: str) -> 
 
 def test_gateways_may_import_s3() -> None:
     imports = imported_modules("from .. import s3\nfrom minbrowse.s3.errors import S3Error",
-                               "minbrowse.ui.service", is_package=False)
-    assert violations({"minbrowse.ui.service": imports}) == []
+                               "minbrowse.ui.jobs.service", is_package=False)
+    assert violations({"minbrowse.ui.jobs.service": imports}) == []
+
+
+# ---- no import circles --------------------------------------------------------------------
+# An edge A -> B where module A imports module B at run time: at module level or inside a
+# function (a lazy import still closes a circle), but not under `if TYPE_CHECKING:`.
+# `from pkg import name` is an edge to `pkg.name` when that is a module, else to `pkg`; the
+# implicit import of a package's __init__ by its submodules is not an edge.
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return ((isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+            or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
+
+
+def runtime_import_edges(source: str, module: str, is_package: bool,
+                         known: set[str]) -> set[str]:
+    """The minbrowse modules in `known` that `source` imports when it runs."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            if _is_type_checking(node.test):
+                for child in node.orelse:
+                    self.visit(child)
+            else:
+                self.generic_visit(node)
+
+        def visit_Import(self, node: ast.Import) -> None:
+            found.update(alias.name for alias in node.names)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            for alias in node.names:
+                sub = f"{prefix}.{alias.name}"
+                found.add(sub if sub in known else prefix)
+
+    Visitor().visit(ast.parse(source))
+    return {name for name in found if name in known and name != module}
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {module_name(p): p for p in sorted(PACKAGE_ROOT.rglob("*.py"))}
+    known = set(paths)
+    return {name: runtime_import_edges(path.read_text(encoding="utf-8"), name,
+                                       path.name == "__init__.py", known)
+            for name, path in paths.items()}
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(sorted(component))
+    return circles
+
+
+def test_no_import_circles() -> None:
+    graph = import_graph()
+    assert "minbrowse.ui.jobs.service" in graph and graph["minbrowse.ui.app"]
+    assert import_circles(graph) == []
+
+
+@pytest.mark.parametrize(
+    ("sources", "circle"),
+    [
+        # lazy import inside a function closes a circle
+        ({"minbrowse.ui.jobs.service": "from .config_jobs import run",
+          "minbrowse.ui.jobs.config_jobs": "def f():\n    from .service import describe_error"},
+         ["minbrowse.ui.jobs.config_jobs", "minbrowse.ui.jobs.service"]),
+        # three modules in a ring, one of them through `from package import module`
+        ({"minbrowse.a": "from minbrowse import b", "minbrowse.b": "import minbrowse.c",
+          "minbrowse.c": "try:\n    from .a import x\nexcept ImportError:\n    pass"},
+         ["minbrowse.a", "minbrowse.b", "minbrowse.c"]),
+    ],
+)
+def test_circle_checker_finds_circles(sources: dict[str, str], circle: list[str]) -> None:
+    known = set(sources)
+    graph = {name: runtime_import_edges(src, name, False, known) for name, src in sources.items()}
+    assert import_circles(graph) == [circle]
+
+
+def test_circle_checker_ignores_type_checking_imports() -> None:
+    sources = {"minbrowse.ui.app": "from .actions.browse import ActionsMixin",
+               "minbrowse.ui.actions.browse": ("from typing import TYPE_CHECKING\n"
+                                               "if TYPE_CHECKING:\n    from ..app import App")}
+    known = set(sources)
+    graph = {name: runtime_import_edges(src, name, False, known) for name, src in sources.items()}
+    assert import_circles(graph) == []

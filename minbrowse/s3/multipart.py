@@ -17,7 +17,7 @@ from .uploadbody import put_body
 from .xmlutil import SubElement, findtext, new_element, parse_xml, to_bytes
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 MAX_PARTS = 10000
 MAX_OBJECT_SIZE = 5 * 1024 ** 4
@@ -57,7 +57,7 @@ def plan_part_size(length: int, part_size: int, min_part_size: int,
     return size, count
 
 
-def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]) -> str:
+def initiate(client: "OpsHost", bucket: str, key: str, headers: Mapping[str, str]) -> str:
     resp = client._request("POST", bucket, key, query=[("uploads", "")], headers=headers,
                            retryable=False)
     upload_id = findtext(parse_xml(resp.content), "UploadId")
@@ -67,7 +67,7 @@ def initiate(client: "Client", bucket: str, key: str, headers: Mapping[str, str]
     return upload_id
 
 
-def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number: int,
+def upload_part(client: "OpsHost", bucket: str, key: str, upload_id: str, number: int,
                 data: bytes, headers: Mapping[str, str], cancel: CancelToken | None,
                 checksum: bool = False) -> SentPart:
     """PUT one part; `checksum`: with its `CHECKSUM` (the upload declared that algorithm)."""
@@ -77,7 +77,7 @@ def upload_part(client: "Client", bucket: str, key: str, upload_id: str, number:
     return SentPart(number, sent.etag, sent.checksum)
 
 
-def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, number: int,
+def upload_part_copy(client: "OpsHost", bucket: str, key: str, upload_id: str, number: int,
                      headers: Mapping[str, str]) -> str:
     resp = client._request("PUT", bucket, key, headers=headers,
                            query=[("partNumber", str(number)), ("uploadId", upload_id)])
@@ -86,7 +86,7 @@ def upload_part_copy(client: "Client", bucket: str, key: str, upload_id: str, nu
     return clean_etag(findtext(root, "ETag"))
 
 
-def complete(client: "Client", bucket: str, key: str, upload_id: str,
+def complete(client: "OpsHost", bucket: str, key: str, upload_id: str,
              parts: list[SentPart]) -> ObjectWriteResult:
     root = new_element("CompleteMultipartUpload")
     for sent in parts:
@@ -105,7 +105,7 @@ def complete(client: "Client", bucket: str, key: str, upload_id: str,
                              resp.headers, location=findtext(result, "Location"))
 
 
-def abort(client: "Client", bucket: str, key: str, upload_id: str) -> None:
+def abort(client: "OpsHost", bucket: str, key: str, upload_id: str) -> None:
     """Best-effort abort; never masks the original failure."""
     try:
         client._request("DELETE", bucket, key, query=[("uploadId", upload_id)])
@@ -121,7 +121,7 @@ def _raise_embedded_error(root, resp, bucket: str, key: str) -> None:
                       findtext(root, "HostId"), resp, bucket, key)
 
 
-def run_parts(client: "Client", bucket: str, key: str, upload_id: str,
+def run_parts(client: "OpsHost", bucket: str, key: str, upload_id: str,
               parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
               part_headers: Mapping[str, str], progress: ProgressAdapter,
               cancel: CancelToken | None, checksum: bool = False) -> list[SentPart]:

@@ -11,13 +11,13 @@ from .versioning import VersioningConfig
 from .xmlutil import SubElement, new_element, parse_xml, to_bytes
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 
 class BucketOps:
     """Mixin for Client: bucket-level operations of the seed API."""
 
-    def make_bucket(self: "Client", bucket_name: str, location: str | None = "us-east-1",
+    def make_bucket(self: "OpsHost", bucket_name: str, location: str | None = "us-east-1",
                     object_lock: bool = False) -> None:
         check_bucket_name(bucket_name, strict=True)
         configured = self._transport.region
@@ -35,11 +35,11 @@ class BucketOps:
         self._request("PUT", bucket_name, headers=headers, body=body, region=location)
         self._transport.remember_region(bucket_name, location)
 
-    def list_buckets(self: "Client") -> list[Bucket]:
+    def list_buckets(self: "OpsHost") -> list[Bucket]:
         resp = self._request("GET")
         return parse_buckets(parse_xml(resp.content))
 
-    def bucket_exists(self: "Client", bucket_name: str) -> bool:
+    def bucket_exists(self: "OpsHost", bucket_name: str) -> bool:
         check_bucket_name(bucket_name)
         try:
             self._request("HEAD", bucket_name)
@@ -50,23 +50,23 @@ class BucketOps:
             raise
         return True
 
-    def remove_bucket(self: "Client", bucket_name: str) -> None:
+    def remove_bucket(self: "OpsHost", bucket_name: str) -> None:
         check_bucket_name(bucket_name)
         self._request("DELETE", bucket_name)
         self._transport.forget_region(bucket_name)
 
-    def get_bucket_versioning(self: "Client", bucket_name: str) -> VersioningConfig:
+    def get_bucket_versioning(self: "OpsHost", bucket_name: str) -> VersioningConfig:
         check_bucket_name(bucket_name)
         return VersioningConfig.fromxml(self._get_xml(bucket_name, [("versioning", "")]))
 
-    def set_bucket_versioning(self: "Client", bucket_name: str, config: VersioningConfig) -> None:
+    def set_bucket_versioning(self: "OpsHost", bucket_name: str, config: VersioningConfig) -> None:
         check_bucket_name(bucket_name)
         if not isinstance(config, VersioningConfig):
             raise ValueError("config must be VersioningConfig type")
         config.validate()
         self._put_document(bucket_name, [("versioning", "")], config)
 
-    def list_objects(self: "Client", bucket_name: str, prefix: str | None = None,
+    def list_objects(self: "OpsHost", bucket_name: str, prefix: str | None = None,
                      recursive: bool = False, start_after: str | None = None,
                      include_user_meta: bool = False, include_version: bool = False,
                      use_api_v1: bool = False, use_url_encoding_type: bool = True,
@@ -79,7 +79,7 @@ class BucketOps:
                 use_api_v1, use_url_encoding_type, extra_headers, extra_query_params, max_keys):
             yield from page
 
-    def list_object_pages(self: "Client", bucket_name: str, prefix: str | None = None,
+    def list_object_pages(self: "OpsHost", bucket_name: str, prefix: str | None = None,
                           recursive: bool = False, start_after: str | None = None,
                           include_user_meta: bool = False, include_version: bool = False,
                           use_api_v1: bool = False, use_url_encoding_type: bool = True,

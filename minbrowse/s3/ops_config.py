@@ -20,7 +20,7 @@ from .validation import check_policy_json
 from .xmlutil import marshal
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 T = TypeVar("T")
 DEFAULT_LISTEN_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectAccessed:*")
@@ -29,7 +29,7 @@ DEFAULT_LISTEN_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectA
 class ConfigOps:
     """Mixin for Client: bucket configuration documents, listen and select."""
 
-    def _get_document(self: "Client", bucket: str, sub: str, cls: type[T],
+    def _get_document(self: "OpsHost", bucket: str, sub: str, cls: type[T],
                       missing: tuple[str, ...] = ()) -> T | None:
         check_bucket_name(bucket)
         try:
@@ -40,7 +40,7 @@ class ConfigOps:
             raise
         return cls.fromxml(root)  # type: ignore[attr-defined]
 
-    def _set_document(self: "Client", bucket: str, sub: str, config: Any, cls: type) -> None:
+    def _set_document(self: "OpsHost", bucket: str, sub: str, config: Any, cls: type) -> None:
         check_bucket_name(bucket)
         if not isinstance(config, cls):
             raise ValueError(f"config must be {cls.__name__} type")
@@ -49,7 +49,7 @@ class ConfigOps:
             validate()
         self._put_document(bucket, [(sub, "")], config)
 
-    def _delete_sub(self: "Client", bucket: str, sub: str, missing: tuple[str, ...] = ()) -> None:
+    def _delete_sub(self: "OpsHost", bucket: str, sub: str, missing: tuple[str, ...] = ()) -> None:
         check_bucket_name(bucket)
         try:
             self._request("DELETE", bucket, query=[(sub, "")])
@@ -58,11 +58,11 @@ class ConfigOps:
                 raise
 
     # -- policy --------------------------------------------------------------------------
-    def get_bucket_policy(self: "Client", bucket_name: str) -> str:
+    def get_bucket_policy(self: "OpsHost", bucket_name: str) -> str:
         check_bucket_name(bucket_name)
         return self._request("GET", bucket_name, query=[("policy", "")]).content.decode("utf-8")
 
-    def set_bucket_policy(self: "Client", bucket_name: str, policy: str | bytes) -> None:
+    def set_bucket_policy(self: "OpsHost", bucket_name: str, policy: str | bytes) -> None:
         check_bucket_name(bucket_name)
         text = policy.decode("utf-8") if isinstance(policy, bytes) else policy
         check_policy_json(text)
@@ -71,22 +71,22 @@ class ConfigOps:
                       headers={"Content-Type": "application/json",
                                "Content-MD5": md5_base64(body)})
 
-    def delete_bucket_policy(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_policy(self: "OpsHost", bucket_name: str) -> None:
         self._delete_sub(bucket_name, "policy")
 
     # -- notification --------------------------------------------------------------------
-    def get_bucket_notification(self: "Client", bucket_name: str) -> NotificationConfig:
+    def get_bucket_notification(self: "OpsHost", bucket_name: str) -> NotificationConfig:
         return self._get_document(bucket_name, "notification", NotificationConfig)
 
-    def set_bucket_notification(self: "Client", bucket_name: str,
+    def set_bucket_notification(self: "OpsHost", bucket_name: str,
                                 config: NotificationConfig) -> None:
         self._set_document(bucket_name, "notification", config, NotificationConfig)
 
-    def delete_bucket_notification(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_notification(self: "OpsHost", bucket_name: str) -> None:
         check_bucket_name(bucket_name)
         self._put_document(bucket_name, [("notification", "")], NotificationConfig())
 
-    def listen_bucket_notification(self: "Client", bucket_name: str, prefix: str = "",
+    def listen_bucket_notification(self: "OpsHost", bucket_name: str, prefix: str = "",
                                    suffix: str = "",
                                    events=DEFAULT_LISTEN_EVENTS) -> ListenStream:
         """MinIO's listen extension: a context-managed iterator of event-record dicts."""
@@ -105,27 +105,27 @@ class ConfigOps:
         return ListenStream(resp)
 
     # -- encryption ----------------------------------------------------------------------
-    def get_bucket_encryption(self: "Client", bucket_name: str) -> SSEConfig | None:
+    def get_bucket_encryption(self: "OpsHost", bucket_name: str) -> SSEConfig | None:
         return self._get_document(bucket_name, "encryption", SSEConfig,
                                   ("ServerSideEncryptionConfigurationNotFoundError",))
 
-    def set_bucket_encryption(self: "Client", bucket_name: str, config: SSEConfig) -> None:
+    def set_bucket_encryption(self: "OpsHost", bucket_name: str, config: SSEConfig) -> None:
         self._set_document(bucket_name, "encryption", config, SSEConfig)
 
-    def delete_bucket_encryption(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_encryption(self: "OpsHost", bucket_name: str) -> None:
         self._delete_sub(bucket_name, "encryption",
                          ("ServerSideEncryptionConfigurationNotFoundError",))
 
     # -- replication ---------------------------------------------------------------------
-    def get_bucket_replication(self: "Client", bucket_name: str) -> ReplicationConfig | None:
+    def get_bucket_replication(self: "OpsHost", bucket_name: str) -> ReplicationConfig | None:
         return self._get_document(bucket_name, "replication", ReplicationConfig,
                                   ("ReplicationConfigurationNotFoundError",))
 
-    def set_bucket_replication(self: "Client", bucket_name: str,
+    def set_bucket_replication(self: "OpsHost", bucket_name: str,
                                config: ReplicationConfig) -> None:
         self._set_document(bucket_name, "replication", config, ReplicationConfig)
 
-    def delete_bucket_replication(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_replication(self: "OpsHost", bucket_name: str) -> None:
         # Only send the DELETE when a configuration exists: SeaweedFS 4.48 routes
         # `DELETE /bucket?replication` to DeleteBucket, which would remove an empty bucket.
         if self.get_bucket_replication(bucket_name) is None:
@@ -133,41 +133,41 @@ class ConfigOps:
         self._delete_sub(bucket_name, "replication")
 
     # -- lifecycle -----------------------------------------------------------------------
-    def get_bucket_lifecycle(self: "Client", bucket_name: str) -> LifecycleConfig | None:
+    def get_bucket_lifecycle(self: "OpsHost", bucket_name: str) -> LifecycleConfig | None:
         return self._get_document(bucket_name, "lifecycle", LifecycleConfig,
                                   ("NoSuchLifecycleConfiguration",))
 
-    def set_bucket_lifecycle(self: "Client", bucket_name: str, config: LifecycleConfig) -> None:
+    def set_bucket_lifecycle(self: "OpsHost", bucket_name: str, config: LifecycleConfig) -> None:
         self._set_document(bucket_name, "lifecycle", config, LifecycleConfig)
 
-    def delete_bucket_lifecycle(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_lifecycle(self: "OpsHost", bucket_name: str) -> None:
         self._delete_sub(bucket_name, "lifecycle")
 
     # -- bucket tags ---------------------------------------------------------------------
-    def get_bucket_tags(self: "Client", bucket_name: str) -> Tags | None:
+    def get_bucket_tags(self: "OpsHost", bucket_name: str) -> Tags | None:
         tags = self._get_document(bucket_name, "tagging", Tags, ("NoSuchTagSet",))
         return tags if tags else None
 
-    def set_bucket_tags(self: "Client", bucket_name: str, tags: Tags) -> None:
+    def set_bucket_tags(self: "OpsHost", bucket_name: str, tags: Tags) -> None:
         self._set_document(bucket_name, "tagging", tags, Tags)
 
-    def delete_bucket_tags(self: "Client", bucket_name: str) -> None:
+    def delete_bucket_tags(self: "OpsHost", bucket_name: str) -> None:
         self._delete_sub(bucket_name, "tagging")
 
     # -- object lock ---------------------------------------------------------------------
-    def get_object_lock_config(self: "Client", bucket_name: str) -> ObjectLockConfig:
+    def get_object_lock_config(self: "OpsHost", bucket_name: str) -> ObjectLockConfig:
         return self._get_document(bucket_name, "object-lock", ObjectLockConfig)
 
-    def set_object_lock_config(self: "Client", bucket_name: str,
+    def set_object_lock_config(self: "OpsHost", bucket_name: str,
                                config: ObjectLockConfig) -> None:
         self._set_document(bucket_name, "object-lock", config, ObjectLockConfig)
 
-    def delete_object_lock_config(self: "Client", bucket_name: str) -> None:
+    def delete_object_lock_config(self: "OpsHost", bucket_name: str) -> None:
         check_bucket_name(bucket_name)
         self._put_document(bucket_name, [("object-lock", "")], ObjectLockConfig(None, None, None))
 
     # -- select --------------------------------------------------------------------------
-    def select_object_content(self: "Client", bucket_name: str, object_name: str,
+    def select_object_content(self: "OpsHost", bucket_name: str, object_name: str,
                               request: SelectRequest) -> SelectObjectReader:
         check_bucket_name(bucket_name)
         check_object_name(object_name)

@@ -14,13 +14,13 @@ from .urls import check_bucket_name, check_object_name
 from .xmlutil import findtext, parse_xml
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 
 class CopyOps:
     """Mixin for Client: copy_object and compose_object."""
 
-    def copy_object(self: "Client", bucket_name: str, object_name: str, source: CopySource,
+    def copy_object(self: "OpsHost", bucket_name: str, object_name: str, source: CopySource,
                     sse: Any = None, metadata: dict | None = None, tags: Any = None,
                     retention: Any = None, legal_hold: bool = False,
                     metadata_directive: str | None = None,
@@ -66,7 +66,7 @@ class CopyOps:
                                  clean_etag(findtext(root, "ETag")) or None, resp.headers,
                                  parse_iso8601(findtext(root, "LastModified")))
 
-    def compose_object(self: "Client", bucket_name: str, object_name: str,
+    def compose_object(self: "OpsHost", bucket_name: str, object_name: str,
                        sources: Sequence[ComposeSource], sse: Any = None,
                        metadata: dict | None = None, tags: Any = None, retention: Any = None,
                        legal_hold: bool = False) -> ObjectWriteResult:

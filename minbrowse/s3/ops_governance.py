@@ -11,7 +11,7 @@ from .retention import Retention
 from .urls import check_bucket_name, check_object_name
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 
 def _vq(name: str, version_id: str | None) -> list[tuple[str, str]]:
@@ -28,7 +28,7 @@ class GovernanceOps:
         check_bucket_name(bucket_name)
         check_object_name(object_name)
 
-    def get_object_tags(self: "Client", bucket_name: str, object_name: str,
+    def get_object_tags(self: "OpsHost", bucket_name: str, object_name: str,
                         version_id: str | None = None) -> Tags | None:
         self._check(bucket_name, object_name)
         try:
@@ -40,7 +40,7 @@ class GovernanceOps:
         tags = Tags.fromxml(root)
         return tags if tags else None
 
-    def set_object_tags(self: "Client", bucket_name: str, object_name: str, tags: Tags,
+    def set_object_tags(self: "OpsHost", bucket_name: str, object_name: str, tags: Tags,
                         version_id: str | None = None) -> None:
         self._check(bucket_name, object_name)
         if not isinstance(tags, Tags):
@@ -48,24 +48,24 @@ class GovernanceOps:
         tags.validate()
         self._put_document(bucket_name, _vq("tagging", version_id), tags, object_name)
 
-    def delete_object_tags(self: "Client", bucket_name: str, object_name: str,
+    def delete_object_tags(self: "OpsHost", bucket_name: str, object_name: str,
                            version_id: str | None = None) -> None:
         self._check(bucket_name, object_name)
         self._request("DELETE", bucket_name, object_name, query=_vq("tagging", version_id))
 
-    def enable_object_legal_hold(self: "Client", bucket_name: str, object_name: str,
+    def enable_object_legal_hold(self: "OpsHost", bucket_name: str, object_name: str,
                                  version_id: str | None = None) -> None:
         self._check(bucket_name, object_name)
         self._put_document(bucket_name, _vq("legal-hold", version_id), LegalHold(True),
                            object_name)
 
-    def disable_object_legal_hold(self: "Client", bucket_name: str, object_name: str,
+    def disable_object_legal_hold(self: "OpsHost", bucket_name: str, object_name: str,
                                   version_id: str | None = None) -> None:
         self._check(bucket_name, object_name)
         self._put_document(bucket_name, _vq("legal-hold", version_id), LegalHold(False),
                            object_name)
 
-    def is_object_legal_hold_enabled(self: "Client", bucket_name: str, object_name: str,
+    def is_object_legal_hold_enabled(self: "OpsHost", bucket_name: str, object_name: str,
                                      version_id: str | None = None) -> bool:
         self._check(bucket_name, object_name)
         try:
@@ -77,7 +77,7 @@ class GovernanceOps:
             raise
         return LegalHold.fromxml(root).status
 
-    def get_object_retention(self: "Client", bucket_name: str, object_name: str,
+    def get_object_retention(self: "OpsHost", bucket_name: str, object_name: str,
                              version_id: str | None = None) -> Retention | None:
         self._check(bucket_name, object_name)
         try:
@@ -88,7 +88,7 @@ class GovernanceOps:
             raise
         return Retention.fromxml(root)
 
-    def set_object_retention(self: "Client", bucket_name: str, object_name: str,
+    def set_object_retention(self: "OpsHost", bucket_name: str, object_name: str,
                              config: Retention, version_id: str | None = None,
                              bypass_governance_mode: bool = False) -> None:
         self._check(bucket_name, object_name)

@@ -23,13 +23,13 @@ from .urls import check_bucket_name, check_object_name
 from .xmlutil import parse_xml, to_bytes
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 _COPY_CHUNK = 1024 * 1024
 REMOVE_BATCHES_IN_FLIGHT = 4
 
 
-def _ssec_headers(client: "Client", ssec: SseCustomerKey | None) -> dict[str, str]:
+def _ssec_headers(client: "OpsHost", ssec: SseCustomerKey | None) -> dict[str, str]:
     if ssec is None:
         return {}
     if not isinstance(ssec, SseCustomerKey):
@@ -50,7 +50,7 @@ def _query(version_id: str | None, extra: dict | None) -> list[tuple[str, str]]:
 class ObjectOps:
     """Mixin for Client: reading, stat and removal of objects."""
 
-    def get_object(self: "Client", bucket_name: str, object_name: str, offset: int = 0,
+    def get_object(self: "OpsHost", bucket_name: str, object_name: str, offset: int = 0,
                    length: int = 0, request_headers: dict | None = None,
                    ssec: SseCustomerKey | None = None, version_id: str | None = None,
                    extra_query_params: dict | None = None) -> ObjectResponse:
@@ -69,7 +69,7 @@ class ObjectOps:
                              query=_query(version_id, extra_query_params), stream=True)
         return ObjectResponse(resp, verify_md5=not ranged and "Range" not in headers)
 
-    def stat_object(self: "Client", bucket_name: str, object_name: str,
+    def stat_object(self: "OpsHost", bucket_name: str, object_name: str,
                     ssec: SseCustomerKey | None = None, version_id: str | None = None,
                     extra_headers: dict | None = None,
                     extra_query_params: dict | None = None) -> Object:
@@ -81,7 +81,7 @@ class ObjectOps:
                              query=_query(version_id, extra_query_params))
         return object_from_headers(bucket_name, object_name, resp.headers)
 
-    def fget_object(self: "Client", bucket_name: str, object_name: str, file_path: str,
+    def fget_object(self: "OpsHost", bucket_name: str, object_name: str, file_path: str,
                     request_headers: dict | None = None, ssec: SseCustomerKey | None = None,
                     version_id: str | None = None, extra_query_params: dict | None = None,
                     tmp_file_path: str | None = None, progress=None,
@@ -140,17 +140,17 @@ class ObjectOps:
             response.close()
         return info
 
-    def _single_stream_rate(self: "Client") -> float:
+    def _single_stream_rate(self: "OpsHost") -> float:
         """The probe rate above which a download keeps one stream (lower for a local server)."""
         return LOOPBACK_STREAM_RATE if self._base_url.is_loopback else SINGLE_STREAM_RATE
 
-    def remove_object(self: "Client", bucket_name: str, object_name: str,
+    def remove_object(self: "OpsHost", bucket_name: str, object_name: str,
                       version_id: str | None = None) -> None:
         check_bucket_name(bucket_name)
         check_object_name(object_name)
         self._request("DELETE", bucket_name, object_name, query=_query(version_id, None))
 
-    def remove_objects(self: "Client", bucket_name: str,
+    def remove_objects(self: "OpsHost", bucket_name: str,
                        delete_object_list: Iterable[DeleteObject],
                        bypass_governance_mode: bool = False) -> Iterator[DeleteError]:
         """Lazily delete in batches of 1000; yields a DeleteError per failed key.
@@ -181,7 +181,7 @@ class ObjectOps:
             while pending:
                 yield from pending.popleft().result()
 
-    def _delete_batch(self: "Client", bucket_name: str, batch: list[DeleteObject],
+    def _delete_batch(self: "OpsHost", bucket_name: str, batch: list[DeleteObject],
                       extra_headers: dict[str, str]) -> list[DeleteError]:
         body = to_bytes(delete_request_xml(batch, quiet=True))
         headers = {"Content-Type": "application/xml", "Content-MD5": md5_base64(body),

@@ -11,7 +11,7 @@ from .signer import presign_v4
 from .urls import check_bucket_name, check_object_name
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 MAX_EXPIRY = timedelta(days=7)
 
@@ -19,7 +19,7 @@ MAX_EXPIRY = timedelta(days=7)
 class PresignOps:
     """Mixin for Client: presigned URLs and POST policies."""
 
-    def get_presigned_url(self: "Client", method: str, bucket_name: str, object_name: str,
+    def get_presigned_url(self: "OpsHost", method: str, bucket_name: str, object_name: str,
                           expires: timedelta = timedelta(days=7),
                           response_headers: dict | None = None,
                           request_date: datetime | None = None, version_id: str | None = None,
@@ -45,7 +45,7 @@ class PresignOps:
         date = to_utc(request_date) if request_date else self._transport.clock()
         return presign_v4(method.upper(), url, region, creds, date, seconds)
 
-    def presigned_get_object(self: "Client", bucket_name: str, object_name: str,
+    def presigned_get_object(self: "OpsHost", bucket_name: str, object_name: str,
                              expires: timedelta = timedelta(days=7),
                              response_headers: dict | None = None,
                              request_date: datetime | None = None,
@@ -55,11 +55,11 @@ class PresignOps:
                                       response_headers, request_date, version_id,
                                       extra_query_params)
 
-    def presigned_put_object(self: "Client", bucket_name: str, object_name: str,
+    def presigned_put_object(self: "OpsHost", bucket_name: str, object_name: str,
                              expires: timedelta = timedelta(days=7)) -> str:
         return self.get_presigned_url("PUT", bucket_name, object_name, expires)
 
-    def presigned_post_policy(self: "Client", policy: PostPolicy) -> dict[str, str]:
+    def presigned_post_policy(self: "OpsHost", policy: PostPolicy) -> dict[str, str]:
         if not isinstance(policy, PostPolicy):
             raise ValueError("policy must be PostPolicy type")
         creds = self._transport.credentials()

@@ -15,7 +15,7 @@ from .uploadbody import checksum_refused, put_body
 from .urls import check_bucket_name, check_object_name
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 _SSE_PART_HEADERS = (
     "x-amz-server-side-encryption-customer-algorithm",
@@ -40,7 +40,7 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes:
 class UploadOps:
     """Mixin for Client: put_object and fput_object."""
 
-    def put_object(self: "Client", bucket_name: str, object_name: str, data: BinaryIO,
+    def put_object(self: "OpsHost", bucket_name: str, object_name: str, data: BinaryIO,
                    length: int, content_type: str = "application/octet-stream",
                    metadata: dict | None = None, sse: Any = None, progress: Any = None,
                    part_size: int = 0, num_parallel_uploads: int = 3, tags: Any = None,
@@ -84,7 +84,7 @@ class UploadOps:
         return self._multipart(bucket_name, object_name, headers, parts,
                                num_parallel_uploads, reporter, cancel)
 
-    def fput_object(self: "Client", bucket_name: str, object_name: str, file_path: str,
+    def fput_object(self: "OpsHost", bucket_name: str, object_name: str, file_path: str,
                     content_type: str = "application/octet-stream", metadata: dict | None = None,
                     sse: Any = None, progress: Any = None, part_size: int = 0,
                     num_parallel_uploads: int = 3, tags: Any = None, retention: Any = None,
@@ -114,13 +114,13 @@ class UploadOps:
                                    num_parallel_uploads, reporter, cancel)
 
     # -- internals -----------------------------------------------------------------------
-    def _put_single(self: "Client", bucket: str, key: str, body: bytes, headers: dict,
+    def _put_single(self: "OpsHost", bucket: str, key: str, body: bytes, headers: dict,
                     cancel: CancelToken | None) -> ObjectWriteResult:
         sent = put_body(self, bucket, key, body, headers, cancel=cancel)
         return ObjectWriteResult(bucket, key, sent.response.headers.get("x-amz-version-id"),
                                  sent.etag or None, sent.response.headers)
 
-    def _multipart(self: "Client", bucket: str, key: str, headers: dict,
+    def _multipart(self: "OpsHost", bucket: str, key: str, headers: dict,
                    parts: Iterator[tuple[int, Callable[[], bytes]]], workers: int,
                    reporter: ProgressAdapter, cancel: CancelToken | None) -> ObjectWriteResult:
         # Over TLS every part carries Content-MD5; over plain HTTP every part carries the

@@ -36,7 +36,7 @@ from .errors import Cancelled, InvalidResponseError
 from .response import ObjectResponse
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
     from .encryption import SseCustomerKey
 
 log = logging.getLogger("minbrowse.s3.rangedownload")
@@ -121,7 +121,7 @@ class _Shared:
             self.progress.update(n)
 
 
-def download_ranges(client: "Client", bucket: str, key: str, fd_or_path: int | str,
+def download_ranges(client: "OpsHost", bucket: str, key: str, fd_or_path: int | str,
                     size: int, etag: str | None, *, part_size: int = DEFAULT_PART_SIZE,
                     workers: int = DEFAULT_WORKERS, progress: Any = None,
                     cancel: CancelToken | None = None, ssec: "SseCustomerKey | None" = None,
@@ -312,7 +312,7 @@ def _copy_from_response(response: ObjectResponse, fd: int, span: tuple[int, int]
 class _RangeFetcher:
     """Fetches one range (resuming a broken body) and writes it in place."""
 
-    def __init__(self, client: "Client", bucket: str, key: str, fd: int, size: int,
+    def __init__(self, client: "OpsHost", bucket: str, key: str, fd: int, size: int,
                  headers: dict, ssec: Any, version_id: str | None,
                  extra_query_params: dict | None, shared: _Shared):
         self.client, self.bucket, self.key, self.fd, self.size = client, bucket, key, fd, size

@@ -29,7 +29,7 @@ from .hashing import clean_etag, etag_is_md5
 from .urls import Query
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .ops_host import OpsHost
 
 MD5_FREE_ABOVE = 1024 * 1024  # bytes; plain-HTTP bodies above this carry a checksum instead
 _CHECKSUM_REFUSALS = frozenset({"NotImplemented", "InvalidArgument", "InvalidRequest"})
@@ -92,7 +92,7 @@ def body_checksum(body: bytes) -> str:
     return CHECKSUM.of(body)
 
 
-def put_body(client: "Client", bucket: str, key: str, body: bytes, headers: Mapping[str, str],
+def put_body(client: "OpsHost", bucket: str, key: str, body: bytes, headers: Mapping[str, str],
              query: Query | None = None, cancel: CancelToken | None = None,
              what: str = "uploaded object", checksum: bool | None = None) -> SentBody:
     """PUT `body` and check the returned ETag when possible. `checksum`: send the `CHECKSUM`
@@ -120,7 +120,7 @@ def put_body(client: "Client", bucket: str, key: str, body: bytes, headers: Mapp
     return SentBody(resp, etag, value)
 
 
-def _send(client: "Client", bucket: str, key: str, body: bytes, headers: Mapping[str, str],
+def _send(client: "OpsHost", bucket: str, key: str, body: bytes, headers: Mapping[str, str],
           digest: bytes | None, checksum: str | None, query: Query | None,
           cancel: CancelToken | None) -> requests.Response:
     hdrs = dict(headers)

@@ -22,14 +22,14 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
-from . import debuglog
-from .gctuning import release_collector, tune_collector
-from .actions import ActionsMixin, copy_with_pyperclip
-from .transfer_actions import TransfersMixin
-from .commands import CommandsProvider
+from .runtime import debuglog
+from .runtime.gctuning import release_collector, tune_collector
+from .actions.browse import ActionsMixin, copy_with_pyperclip
+from .actions.transfers import TransfersMixin
+from .actions.commands import CommandsProvider
 from .editors import wiring as editor_wiring
-from .keymap import app_bindings
-from .messages import (
+from .actions.keymap import app_bindings
+from .core.messages import (
     ActionDone,
     BucketsLoaded,
     DetailLoaded,
@@ -42,14 +42,14 @@ from .messages import (
     TreeExpandRequest,
     UsageProgress,
 )
-from .models import Detail, Entry, Location, parse_location
-from .safe_text import escape_control
-from .service import S3Service
+from .core.models import Detail, Entry, Location, parse_location
+from .core.safe_text import escape_control
+from .jobs.service import S3Service
 from .tools import registry as tool_registry
 from .widgets.bucket_tree import BucketTree
 from .widgets.detail_pane import DetailPane
 from .widgets.filter_input import FilterInput
-from .widgets.object_list import ListingHeader, ObjectList
+from .listing.object_list import ListingHeader, ObjectList
 from .widgets.status_bar import StatusBar
 
 log = logging.getLogger("minbrowse.ui")

@@ -27,7 +27,7 @@ STALL_LIMIT = 0.1
 
 
 async def run_bench(rows: int, sort_while_loading: bool = False) -> dict:
-    from minbrowse.ui.screenshots import make_app
+    from minbrowse.ui.screenshots.render import make_app
     from tests.bench.listing_probe import measure_listing
 
     app = make_app(location="s3://huge/rows/")

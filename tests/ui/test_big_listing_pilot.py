@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from minbrowse.ui.listing_store import SLICED_FROM
-from minbrowse.ui.screenshots import make_app as make_fake_app
+from minbrowse.ui.listing.store import SLICED_FROM
+from minbrowse.ui.screenshots.render import make_app as make_fake_app
 from tests.ui.pilot_helpers import names, run_async, wait_listing, wait_until
 
 ROWS = SLICED_FROM + 50_000
@@ -57,7 +57,7 @@ async def test_sorted_while_loading_ends_complete_and_in_order() -> None:
 async def test_results_arriving_while_the_app_closes_are_dropped() -> None:
     """A service result handled after the panes are gone (the app is closing) does nothing
     instead of raising NoMatches (seen in CI: BucketsLoaded during teardown)."""
-    from minbrowse.ui.messages import BucketsLoaded, ListingDone
+    from minbrowse.ui.core.messages import BucketsLoaded, ListingDone
 
     app = make_fake_app(location="s3://")
     async with app.run_test(size=(120, 36)) as pilot:

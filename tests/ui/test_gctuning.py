@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from minbrowse.ui.gctuning import GEN0_THRESHOLD, release_collector, tune_collector
+from minbrowse.ui.runtime.gctuning import GEN0_THRESHOLD, release_collector, tune_collector
 
 
 def test_tune_then_release_restores_thresholds_and_unfreezes() -> None:

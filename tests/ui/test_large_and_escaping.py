@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from minbrowse.ui.screens.help import HelpScreen
-from minbrowse.ui.screenshots import make_app as make_fake_app
-from minbrowse.ui.screenshots import settle
+from minbrowse.ui.screenshots.render import make_app as make_fake_app
+from minbrowse.ui.screenshots.render import settle
 from tests.ui.pilot_helpers import names, notifications, run_async, wait_listing, wait_until
 
 SIZE = (120, 36)
@@ -61,7 +61,7 @@ async def test_control_characters_never_reach_the_terminal() -> None:
         plain = app.console.render_str  # noqa: F841 - keep the console alive for rendering
         assert "\x1b" not in str(body) and "\x07" not in str(body)
         # a server error message with control characters is escaped in the notification
-        from minbrowse.ui.messages import ServiceFailure
+        from minbrowse.ui.core.messages import ServiceFailure
 
         app.post_message(ServiceFailure("stat", "Weird\x1b", "msg \u202e[bold]x[/bold]"))
         await pilot.pause(0.1)
@@ -97,8 +97,8 @@ async def test_real_server_key_with_control_characters(make_app, ui_server, ui_b
 
 @run_async
 async def test_help_and_palette_list_every_action() -> None:
-    from minbrowse.ui.commands import CommandsProvider, _title, all_commands
-    from minbrowse.ui.keymap import APP_ACTIONS
+    from minbrowse.ui.actions.commands import CommandsProvider, _title, all_commands
+    from minbrowse.ui.actions.keymap import APP_ACTIONS
 
     app = make_fake_app(location="s3://reports/", read_only=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -120,8 +120,8 @@ async def test_help_and_palette_list_every_action() -> None:
 
 @run_async
 async def test_keymap_override_by_binding_id() -> None:
-    from minbrowse.ui.fake_backend import demo_backend
-    from minbrowse.ui.screenshots import demo_profile_and_config
+    from minbrowse.ui.screenshots.fake_backend import demo_backend
+    from minbrowse.ui.screenshots.render import demo_profile_and_config
 
     profile, config = demo_profile_and_config()
     from dataclasses import replace

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from minbrowse.ui.listing_pages import PageBuilder, page_from_rows, prefetched
-from minbrowse.ui.listing_store import ListingStore
+from minbrowse.ui.listing.pages import PageBuilder, page_from_rows, prefetched
+from minbrowse.ui.listing.store import ListingStore
 
 
 def test_page_builder_marks_order_and_folders() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from minbrowse.ui.listing_store import ListingStore
+from minbrowse.ui.listing.store import ListingStore
 
 
 def rows(names: list[str]) -> list:
@@ -146,7 +146,7 @@ def test_clear_voids_a_running_reorder() -> None:
 
 
 def test_big_store_merges_pending_rows_in_slices_while_sorted() -> None:
-    from minbrowse.ui.listing_store import SLICED_FROM
+    from minbrowse.ui.listing.store import SLICED_FROM
 
     rng = random.Random(3)
     store = ListingStore()
@@ -168,7 +168,7 @@ def test_big_store_merges_pending_rows_in_slices_while_sorted() -> None:
 
 
 def test_a_merge_is_void_when_the_order_changes_meanwhile() -> None:
-    from minbrowse.ui.listing_store import SLICED_FROM
+    from minbrowse.ui.listing.store import SLICED_FROM
 
     store = ListingStore()
     store.set_sort("size")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from minbrowse.ui.models import Location, PreviewData, parse_location
-from minbrowse.ui.preview_render import classify, render_preview
+from minbrowse.ui.core.models import Location, PreviewData, parse_location
+from minbrowse.ui.screens.preview_render import classify, render_preview
 
 
 def test_parse_location_prefix_and_key() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minbrowse.ui.safe_text import escape_control, has_control, safe_text
+from minbrowse.ui.core.safe_text import escape_control, has_control, safe_text
 
 
 @pytest.mark.parametrize(

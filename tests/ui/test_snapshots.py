@@ -1,6 +1,6 @@
 """SVG snapshots of the main screen, help and every modal (deterministic FAKE backend).
 
-The states come from `minbrowse.ui.screenshots.STATES`, the same table `make screenshots`
+The states come from `minbrowse.ui.screenshots.render.STATES`, the same table `make screenshots`
 uses; fixed clock, fixed profile and fixed fake data keep the SVGs stable.
 Update after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from minbrowse.ui.screenshots import SIZE, STATES
+from minbrowse.ui.screenshots.render import SIZE, STATES
 
 
 @pytest.mark.parametrize("state", sorted(STATES))

@@ -15,7 +15,7 @@ from minbrowse.config.profiles import Profile
 from minbrowse.ui.app import MinbrowseApp
 from minbrowse.ui.screens.transfer_dialogs import DownloadDialog, UploadDialog
 from minbrowse.ui.screens.transfers import TransferRow, TransfersScreen
-from minbrowse.ui.transfer_bridge import JobState
+from minbrowse.ui.jobs.transfer_bridge import JobState
 from minbrowse.ui.widgets.path_input import PathInput
 from tests.ui.pilot_helpers import empty_and_remove, names, notifications, run_async, wait_listing, wait_until
 

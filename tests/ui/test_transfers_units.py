@@ -8,8 +8,8 @@ from pathlib import Path
 
 from minbrowse.transfer import JobSnapshot, JobState, ProgressSnapshot
 from minbrowse.ui.screens.transfers import TransfersScreen, progress_text
-from minbrowse.ui.screenshots import make_app
-from minbrowse.ui.transfer_bridge import TransferChanged
+from minbrowse.ui.screenshots.render import make_app
+from minbrowse.ui.jobs.transfer_bridge import TransferChanged
 from minbrowse.ui.widgets.path_input import complete_path
 
 MiB = 1024 * 1024

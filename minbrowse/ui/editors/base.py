@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from .. import config_diff
-from ..safe_text import escape_control
+from . import config_diff
+from ..core.safe_text import escape_control
 from . import protocol as p
 from .diffview import DiffConfirmScreen
 

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 from . import protocol as p
 from .base import GatewayAccess
 from .diffview import DiffConfirmScreen, render_diff

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static, TextArea
 
 from minbrowse.s3.validation import check_policy_json
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 from .base import EditorScreen
 
 

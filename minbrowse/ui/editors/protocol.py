@@ -2,7 +2,7 @@
 
 A screen builds a `ConfigRequest` and hands it to its gateway (the app's `S3Service`,
 method `config_job(reply_to, request)`); the service runs it on a worker thread through
-`minbrowse.ui.config_jobs` and posts `ConfigDone` or `ConfigFailed` back to the screen.
+`minbrowse.ui.jobs.config_jobs` and posts `ConfigDone` or `ConfigFailed` back to the screen.
 No network code here.
 """
 
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from textual.message import Message
 
-from ..convert import NOT_SUPPORTED_CODES  # one list for the whole UI
+from ..core.convert import NOT_SUPPORTED_CODES  # one list for the whole UI
 
 # Actions a request can carry.
 LOAD = "load"

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 from .base import EditorScreen
 from .fields import decode_text, encode_text
 

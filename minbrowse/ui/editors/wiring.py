@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..commands import PaletteCommand, register_command
-from ..safe_text import escape_control
+from ..actions.commands import PaletteCommand, register_command
+from ..core.safe_text import escape_control
 from ..widgets.detail_pane import DetailAction, register_detail_action
 from . import registry
 

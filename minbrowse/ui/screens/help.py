@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keymap import APP_ACTIONS, LISTING_KEYS, effective_key, key_label
+from ..actions.keymap import APP_ACTIONS, LISTING_KEYS, effective_key, key_label
 
 
 def help_table(overrides: dict[str, str], read_only: bool) -> Table:

@@ -8,9 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..models import PreviewData
-from ..preview_render import render_preview
-from ..safe_text import escape_control
+from ..core.models import PreviewData
+from .preview_render import render_preview
+from ..core.safe_text import escape_control
 
 
 class PreviewScreen(ModalScreen[None]):

@@ -22,7 +22,7 @@ from minbrowse.config import AppConfig, ConfigError, Profile, ProfileError, save
 from minbrowse.config.loader import reload_config
 from minbrowse.config.store import delete_profile
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 
 KEYS_NEED_CONSENT = ("Keys given: tick \"Store keys in profiles.toml\", or clear them and use a "
                      "credentials reference (env, aws:PROFILE, mc:ALIAS)")

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 
 
 class PromptScreen(ModalScreen[str | None]):

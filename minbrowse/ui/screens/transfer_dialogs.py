@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static
 
-from ..safe_text import escape_control
-from ..transfer_bridge import ExistingFilePolicy, ExistingObjectPolicy
+from ..core.safe_text import escape_control
+from ..jobs.transfer_bridge import ExistingFilePolicy, ExistingObjectPolicy
 from ..widgets.path_input import PathInput
 
 DIALOG_CSS = """

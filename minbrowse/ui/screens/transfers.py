@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, ProgressBar, Static
 
-from ..format import human_size
-from ..safe_text import escape_control
-from ..transfer_bridge import JobSnapshot, JobState
+from ..core.format import human_size
+from ..core.safe_text import escape_control
+from ..jobs.transfer_bridge import JobSnapshot, JobState
 
 STATE_LABELS = {
     JobState.QUEUED: ("queued", "dim"),

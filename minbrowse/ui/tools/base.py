@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 from .protocol import ToolDone, ToolEvent, ToolFailed, ToolGateway, ToolRequest
 
 TOOL_CSS = """

@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
-from ..format import human_size
-from ..messages import NavigateRequest
-from ..models import Location
-from ..safe_text import escape_control
+from ..core.format import human_size
+from ..core.messages import NavigateRequest
+from ..core.models import Location
+from ..core.safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .logic import event_matches
 from .protocol import ToolFailed, ToolRequest

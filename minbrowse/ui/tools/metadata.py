@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .logic import metadata_text, parse_metadata
 from .protocol import ToolFailed, ToolRequest

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from ..format import format_expiry
+from ..core.format import format_expiry
 from .base import TOOL_CSS, ToolScreen
 from .logic import EXPIRY_PRESETS, curl_for_form, parse_duration
 from .protocol import ToolRequest

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from ..format import format_expiry
+from ..core.format import format_expiry
 from .base import TOOL_CSS, ToolScreen
 from .logic import EXPIRY_PRESETS, curl_for_url, parse_duration
 from .protocol import ToolRequest

@@ -2,7 +2,7 @@
 
 A tool screen builds a `ToolRequest` and hands it to its gateway (the app's `S3Service`,
 method `tool_job(reply_to, request)`, which returns a handle with `cancel()`); the job runs
-on a worker thread through `minbrowse.ui.tool_jobs` and posts `ToolEvent`s (streamed
+on a worker thread through `minbrowse.ui.jobs.tool_jobs` and posts `ToolEvent`s (streamed
 pieces: live events, result rows), then one `ToolDone` or `ToolFailed`, to the screen.
 No network code here.
 """
@@ -14,7 +14,7 @@ from typing import Any, Mapping, Protocol
 
 from textual.message import Message
 
-from ..convert import NOT_SUPPORTED_CODES  # one list for the whole UI
+from ..core.convert import NOT_SUPPORTED_CODES  # one list for the whole UI
 
 NOT_SUPPORTED_TEXT = "not supported by this server"
 READ_ONLY_CODE = "ReadOnly"

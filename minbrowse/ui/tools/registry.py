@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..commands import PaletteCommand, register_command
+from ..actions.commands import PaletteCommand, register_command
 from ..widgets.detail_pane import DetailAction, register_detail_action
 from .live_events import LiveEventsScreen
 from .metadata import MetadataScreen

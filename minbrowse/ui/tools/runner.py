@@ -3,7 +3,7 @@
 The worker calls the run; the screen calls `cancel()` from the UI thread, which also closes
 an open listen/select stream (their readers allow that). A run posts `ToolEvent`s while it
 streams, then one `ToolDone` or `ToolFailed` (S3 code and message); it never raises.
-No s3 imports: the jobs themselves live in `minbrowse.ui.tool_jobs` and `minbrowse.ui.live_jobs`.
+No s3 imports: the jobs themselves live in `minbrowse.ui.jobs.tool_jobs` and `minbrowse.ui.jobs.live_jobs`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ..service import describe_error
+from ..core.errors import describe_error
 from .protocol import READ_ONLY_CODE, ToolDone, ToolEvent, ToolFailed, ToolRequest
 
 log = logging.getLogger("minbrowse.ui.tools.runner")

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Label, Select, Static, TextArea
 
-from ..format import human_size
-from ..safe_text import escape_control
+from ..core.format import human_size
+from ..core.safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .protocol import ToolFailed, ToolRequest
 from .values import SelectBatch, SelectSummary

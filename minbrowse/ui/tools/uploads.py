@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable
 
-from ..format import human_size
-from ..safe_text import escape_control
+from ..core.format import human_size
+from ..core.safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .protocol import ToolRequest
 from .values import UploadRow

@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, DataTable, Label
 
-from ..format import human_size
-from ..safe_text import escape_control
+from ..core.format import human_size
+from ..core.safe_text import escape_control
 from .base import TOOL_CSS, ToolScreen
 from .logic import local_name
 from .protocol import ToolRequest

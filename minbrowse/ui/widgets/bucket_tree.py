@@ -10,9 +10,9 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ..messages import NavigateRequest, TreeExpandRequest
-from ..models import BucketInfo, Location
-from ..safe_text import safe_text
+from ..core.messages import NavigateRequest, TreeExpandRequest
+from ..core.models import BucketInfo, Location
+from ..core.safe_text import safe_text
 
 
 class BucketTree(Tree[Location]):

@@ -16,8 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from ..models import Detail
-from ..safe_text import escape_control
+from ..core.models import Detail
+from ..core.safe_text import escape_control
 
 
 @dataclass(frozen=True)

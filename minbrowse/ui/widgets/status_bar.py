@@ -7,7 +7,7 @@ import time
 from rich.text import Text
 from textual.widgets import Static
 
-from ..safe_text import escape_control
+from ..core.safe_text import escape_control
 
 STATE_INTERVAL = 0.2  # seconds between redraws caused by `set_state`
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from textual.app import App
 
-from minbrowse.ui.config_jobs import execute
+from minbrowse.ui.jobs.config_jobs import execute
 from minbrowse.ui.editors import protocol as p
 from tests.ui.pilot_helpers import empty_and_remove
 

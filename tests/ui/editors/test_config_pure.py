@@ -14,7 +14,8 @@ from minbrowse.s3 import (DISABLED, ENABLED, DeleteMarkerReplication, Destinatio
                           Tags, Transition, VersioningConfig)
 from minbrowse.s3 import lifecycle, replication, sse
 from minbrowse.s3.commonconfig import AndOperator, Filter
-from minbrowse.ui import config_diff, config_export, config_jobs
+from minbrowse.ui.editors import config_diff, config_export
+from minbrowse.ui.jobs import config_jobs
 from minbrowse.ui.editors import protocol as p
 from minbrowse.ui.editors.lifecycle import make_filter, parse_tag_filter
 from minbrowse.ui.editors.tags import parse_tags

@@ -14,7 +14,7 @@ from minbrowse.config.loader import AppConfig
 from minbrowse.config.profiles import Profile
 from minbrowse.s3 import ENABLED, Tags, VersioningConfig
 from minbrowse.ui.app import MinbrowseApp
-from minbrowse.ui.commands import all_commands
+from minbrowse.ui.actions.commands import all_commands
 from minbrowse.ui.editors import registry
 from minbrowse.ui.editors.base import EditorScreen
 from minbrowse.ui.editors.export_import import ExportScreen, ImportScreen

@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 from minbrowse.s3 import GOVERNANCE, ObjectLockConfig, Retention, Tags, VersioningConfig
 from minbrowse.ui.editors import registry
 from minbrowse.ui.editors.diffview import DiffConfirmScreen
-from minbrowse.ui import config_diff
+from minbrowse.ui.editors import config_diff
 from tests.ui.editors.conftest import FakeGateway, HostApp
 from tests.ui.editors.test_config_pure import EVERYTHING, LIFECYCLE
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from textual.app import App
 
-from minbrowse.ui.service import S3Service
+from minbrowse.ui.jobs.service import S3Service
 from minbrowse.ui.tools.protocol import ToolDone, ToolEvent, ToolFailed, ToolRequest
 from tests.ui.pilot_helpers import empty_and_remove
 

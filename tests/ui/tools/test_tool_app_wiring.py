@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.widgets import Button
 
-from minbrowse.ui.commands import CommandsProvider
-from minbrowse.ui.screenshots import make_app, settle
+from minbrowse.ui.actions.commands import CommandsProvider
+from minbrowse.ui.screenshots.render import make_app, settle
 from minbrowse.ui.tools.live_events import LiveEventsScreen
 from minbrowse.ui.tools.metadata import MetadataScreen
 from minbrowse.ui.tools.post_form import PostFormScreen

@@ -12,10 +12,10 @@ from typing import Any
 from textual.widgets import Button, DataTable, Input
 
 from minbrowse.s3 import Client
-from minbrowse.ui import live_jobs, tool_jobs
+from minbrowse.ui.jobs import live_jobs, tool_jobs
 from minbrowse.ui.tools.protocol import ToolEvent, ToolFailed, ToolRequest
 from minbrowse.ui.tools.values import ListenStatus
-from minbrowse.ui.models import Location
+from minbrowse.ui.core.models import Location
 from minbrowse.ui.tools.live_events import LiveEventsScreen
 from tests.fakes.listen_server import FakeListenServer
 from tests.ui.pilot_helpers import run_async, wait_until

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from minbrowse.s3 import Client
 from minbrowse.s3.credentials import Credentials, Provider
-from minbrowse.ui.tool_jobs import make_run
+from minbrowse.ui.jobs.tool_jobs import make_run
 from minbrowse.ui.tools.post_form import PostFormScreen, parse_size
 from minbrowse.ui.tools.presign import PresignScreen
 from minbrowse.ui.tools.protocol import ToolDone, ToolRequest

@@ -13,7 +13,7 @@ from minbrowse.s3 import ENABLED, GOVERNANCE, Retention, VersioningConfig
 from minbrowse.s3 import multipart
 from minbrowse.ui.screens.confirm import ConfirmScreen
 from minbrowse.ui.screens.prompt import PromptScreen
-from minbrowse.ui.tool_jobs import list_multipart_uploads, list_parts
+from minbrowse.ui.jobs.tool_jobs import list_multipart_uploads, list_parts
 from minbrowse.ui.tools.uploads import UploadsScreen
 from minbrowse.ui.tools.versions import VersionsScreen
 from tests.ui.pilot_helpers import run_async, wait_until

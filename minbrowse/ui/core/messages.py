@@ -10,7 +10,7 @@ from typing import Callable
 
 from textual.message import Message
 
-from .listing_pages import RowPage
+from ..listing.pages import RowPage
 from .models import BucketInfo, Detail, Location, PreviewData, RowTuple, Usage
 
 

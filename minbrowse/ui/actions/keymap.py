@@ -42,7 +42,7 @@ APP_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("move", "m", "move", "Move", "server-side move of the selection", mutating=True),
     ActionSpec("rename", "R", "rename", "Rename", "rename the highlighted object or folder",
                mutating=True),
-    # transfers (minbrowse.ui.transfer_actions)
+    # transfers (minbrowse.ui.actions.transfers)
     ActionSpec("upload", "U", "upload", "Upload", "upload a local file or folder here", mutating=True,
                show=True),
     ActionSpec("download", "D", "download", "Download",

@@ -21,10 +21,11 @@ from minbrowse.s3.errors import NotSupportedError, S3Error
 from minbrowse.s3.notification import NotificationConfig
 from minbrowse.s3.objectlock import ObjectLockConfig
 
-from . import config_diff, config_export
-from .editors import protocol as p
+from ..editors import config_diff, config_export
+from ..editors import protocol as p
+from ..core.errors import describe_error
 
-log = logging.getLogger("minbrowse.ui.config_jobs")
+log = logging.getLogger("minbrowse.ui.jobs.config_jobs")
 
 NONE_CODES = frozenset({"NoSuchBucketPolicy", "NoSuchTagSet", "NoSuchLifecycleConfiguration",
                         "ReplicationConfigurationNotFoundError",
@@ -222,7 +223,6 @@ OBJECT_LOADERS: dict[str, Callable[..., Any]] = {
 
 def load_all(client: Any, bucket: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Every bucket configuration: (values by kind, "code: message" of those not readable)."""
-    from .service import describe_error
 
     values: dict[str, Any] = {}
     unavailable: dict[str, str] = {}
@@ -272,7 +272,6 @@ def import_preview(client: Any, bucket: str, path: str) -> list[tuple[str, Any, 
 def import_apply(client: Any, bucket: str,
                  chosen: dict[str, Any]) -> dict[str, tuple[bool, Any]]:
     """Apply each chosen kind; kind -> (True, read back) or (False, "code: message")."""
-    from .service import describe_error
 
     results: dict[str, tuple[bool, Any]] = {}
     for kind, value in chosen.items():
@@ -317,7 +316,6 @@ def run_request(client: Any, request: p.ConfigRequest) -> Any:
 
 def execute(client: Any, request: p.ConfigRequest, *, read_only: bool) -> Any:
     """Run `request` and return the message for the editor (never raises)."""
-    from .service import describe_error
 
     try:
         if request.mutating and read_only:

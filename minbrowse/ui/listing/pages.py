@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
-from .models import RowTuple
+from ..core.models import RowTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 

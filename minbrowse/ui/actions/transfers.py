@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from .models import parse_location
-from .safe_text import escape_control
-from .transfer_bridge import JobSnapshot, JobState, SkippedKey, TransferBridge, TransferChanged
+from ..core.models import parse_location
+from ..core.safe_text import escape_control
+from ..jobs.transfer_bridge import JobSnapshot, JobState, SkippedKey, TransferBridge, TransferChanged
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import MinbrowseApp
+    from .host import AppHost
 
 
 def _summary(job: JobSnapshot) -> str:
@@ -41,29 +41,29 @@ class TransfersMixin:
     last_download_dir: str = ""
 
     @property
-    def transfers(self: "MinbrowseApp") -> TransferBridge:
+    def transfers(self: "AppHost") -> TransferBridge:
         if self._transfer_bridge is None:
             self._transfer_bridge = TransferBridge(self.post_message)
         return self._transfer_bridge
 
-    def on_unmount(self: "MinbrowseApp") -> None:
+    def on_unmount(self: "AppHost") -> None:
         if self._transfer_bridge is not None:
             self._transfer_bridge.shutdown()  # cancel what still runs: never block exit
 
     # ---- actions --------------------------------------------------------------------------
 
-    def action_transfers(self: "MinbrowseApp") -> None:
-        from .screens.transfers import TransfersScreen
+    def action_transfers(self: "AppHost") -> None:
+        from ..screens.transfers import TransfersScreen
 
         if isinstance(self.screen, TransfersScreen):
             self.pop_screen()
         else:
             self.push_screen(TransfersScreen(self.transfers))
 
-    def action_upload(self: "MinbrowseApp") -> None:
+    def action_upload(self: "AppHost") -> None:
         if self.refuse_read_only("Upload") or not self._need_bucket():
             return
-        from .screens.transfer_dialogs import UploadChoice, UploadDialog
+        from ..screens.transfer_dialogs import UploadChoice, UploadDialog
 
         bucket, prefix, client = self.location.bucket, self.location.prefix, self.client
 
@@ -75,10 +75,10 @@ class TransfersMixin:
 
         self.push_screen(UploadDialog(bucket, prefix, os.getcwd() + os.sep), done)
 
-    def action_download(self: "MinbrowseApp") -> None:
+    def action_download(self: "AppHost") -> None:
         if not self._need_bucket():
             return
-        from .screens.transfer_dialogs import DownloadChoice, DownloadDialog
+        from ..screens.transfer_dialogs import DownloadChoice, DownloadDialog
 
         entries = self.listing.selected_entries()
         bucket, prefix, client = self.location.bucket, self.location.prefix, self.client
@@ -104,7 +104,7 @@ class TransfersMixin:
         start = self.last_download_dir or os.getcwd()
         self.push_screen(DownloadDialog(what, here, start.rstrip(os.sep) + os.sep), done)
 
-    def action_copy_to_profile(self: "MinbrowseApp") -> None:
+    def action_copy_to_profile(self: "AppHost") -> None:
         if self.refuse_read_only("Copy to another profile"):
             return
         entries = self._selection()
@@ -114,7 +114,7 @@ class TransfersMixin:
         if not profiles:
             self.notify("No profiles configured", severity="warning", markup=False)
             return
-        from .screens.transfer_dialogs import CopyChoice, CopyToProfileDialog
+        from ..screens.transfer_dialogs import CopyChoice, CopyToProfileDialog
 
         bucket, prefix, client = self.location.bucket, self.location.prefix, self.client
         names = sorted(profiles, key=lambda n: (n == getattr(self.profile, "name", None), n))
@@ -140,8 +140,8 @@ class TransfersMixin:
 
     # ---- results --------------------------------------------------------------------------
 
-    def on_transfer_changed(self: "MinbrowseApp", message: TransferChanged) -> None:
-        from .screens.transfers import TransfersScreen
+    def on_transfer_changed(self: "AppHost", message: TransferChanged) -> None:
+        from ..screens.transfers import TransfersScreen
 
         job = message.snapshot
         for screen in self.screen_stack:

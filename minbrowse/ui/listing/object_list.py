@@ -21,11 +21,11 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from ..format import format_mtime, human_size
-from ..listing_pages import RowPage, page_from_rows
-from ..listing_store import SLICED_FROM, ListingStore
-from ..models import Entry, Location
-from ..safe_text import escape_control
+from ..core.format import format_mtime, human_size
+from .pages import RowPage, page_from_rows
+from .store import SLICED_FROM, ListingStore
+from ..core.models import Entry, Location
+from ..core.safe_text import escape_control
 
 SIZE_WIDTH = 10
 DATE_WIDTH = 16

@@ -16,9 +16,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .format import human_size
-from .models import PreviewData
-from .safe_text import escape_control
+from ..core.format import human_size
+from ..core.models import PreviewData
+from ..core.safe_text import escape_control
 
 CSV_MAX_ROWS = 200
 CSV_MAX_COLUMNS = 30

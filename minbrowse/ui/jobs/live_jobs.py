@@ -19,12 +19,12 @@ from minbrowse.s3.errors import (
     TransportError,
 )
 
-from .service import describe_error
-from .tools import logic
-from .tools.runner import ToolRun
-from .tools.values import ListenStatus, PollTick
+from ..core.errors import describe_error
+from ..tools import logic
+from ..tools.runner import ToolRun
+from ..tools.values import ListenStatus, PollTick
 
-log = logging.getLogger("minbrowse.ui.live_jobs")
+log = logging.getLogger("minbrowse.ui.jobs.live_jobs")
 
 POLL_CAP = 5000  # keys the polling mode watches at most
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from array import array
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .listing_pages import RowPage, page_from_rows
-from .listing_slices import filter_in_slices, merge_in_slices, sort_in_slices
-from .models import RowTuple
+from .pages import RowPage, page_from_rows
+from .slices import filter_in_slices, merge_in_slices, sort_in_slices
+from ..core.models import RowTuple
 
 SORT_KEYS = ("name", "size", "date")
 # Rows that arrive while sorted by size/date are merged once this many are pending

@@ -1,4 +1,4 @@
-"""Repeatable SVG screenshots: `python -m minbrowse.ui.screenshots DIR`.
+"""Repeatable SVG screenshots: `python -m minbrowse.ui.screenshots.render DIR`.
 
 Each named state (main screen, help, every modal) is built from the deterministic FAKE
 backend with a fixed clock and config; the snapshot tests drive the very same states.
@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 
 from textual.pilot import Pilot
 
-from .app import MinbrowseApp
+from ..app import MinbrowseApp
 from .fake_backend import FIXED_NOW, demo_backend
 
 SIZE = (120, 36)
@@ -167,7 +167,7 @@ async def capture(name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m minbrowse.ui.screenshots DIR", file=sys.stderr)
+        print("usage: python -m minbrowse.ui.screenshots.render DIR", file=sys.stderr)
         return 2
     out = Path(args[0])
     out.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from .format import human_size
-from .models import Location, Usage, parse_location
-from .safe_text import escape_control
+from ..core.format import human_size
+from ..core.models import Location, Usage, parse_location
+from ..core.safe_text import escape_control
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import MinbrowseApp
+    from .host import AppHost
 
 BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -37,7 +37,7 @@ def copy_with_pyperclip(text: str) -> None:
 class ActionsMixin:
     """Actions of `MinbrowseApp` (see keymap.APP_ACTIONS for keys and names)."""
 
-    def refuse_read_only(self: "MinbrowseApp", what: str) -> bool:
+    def refuse_read_only(self: "AppHost", what: str) -> bool:
         """True (and a notification) when `what` must not run because we are read-only."""
         if self.read_only:
             self.notify(f"{what} is disabled: minbrowse is in read-only mode", title="Read-only",
@@ -45,7 +45,7 @@ class ActionsMixin:
             return True
         return False
 
-    def _need_bucket(self: "MinbrowseApp") -> bool:
+    def _need_bucket(self: "AppHost") -> bool:
         if self.location.bucket is None:
             self.notify("Open a bucket first", severity="warning", markup=False)
             return False
@@ -53,36 +53,36 @@ class ActionsMixin:
 
     # ---- screens --------------------------------------------------------------------------
 
-    def action_help(self: "MinbrowseApp") -> None:
-        from .screens.help import HelpScreen
+    def action_help(self: "AppHost") -> None:
+        from ..screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
-    def action_focus_tree(self: "MinbrowseApp") -> None:
+    def action_focus_tree(self: "AppHost") -> None:
         self.tree_widget.focus()
 
-    def action_focus_listing(self: "MinbrowseApp") -> None:
+    def action_focus_listing(self: "AppHost") -> None:
         self.listing.focus()
 
     # ---- listing --------------------------------------------------------------------------
 
-    def action_refresh(self: "MinbrowseApp") -> None:
+    def action_refresh(self: "AppHost") -> None:
         current = self.listing.current_entry()
         self.service.list_buckets(-1)
         self.navigate(self.location, select_name=current.name if current else None, search=self.search)
 
-    def action_sort(self: "MinbrowseApp", key: str) -> None:
+    def action_sort(self: "AppHost", key: str) -> None:
         self.listing.set_sort(key)
 
-    def action_filter(self: "MinbrowseApp") -> None:
-        from .widgets.filter_input import FilterInput
+    def action_filter(self: "AppHost") -> None:
+        from ..widgets.filter_input import FilterInput
 
         self.query_one("#filter", FilterInput).open()
 
-    def action_search(self: "MinbrowseApp") -> None:
+    def action_search(self: "AppHost") -> None:
         if not self._need_bucket():
             return
-        from .screens.prompt import PromptScreen
+        from ..screens.prompt import PromptScreen
 
         def done(value: str | None) -> None:
             if value is not None:
@@ -91,14 +91,14 @@ class ActionsMixin:
         self.push_screen(PromptScreen("Prefix search (server-side)",
                                       f"List keys of {self.location} that start with:", self.search), done)
 
-    def action_preview(self: "MinbrowseApp") -> None:
+    def action_preview(self: "AppHost") -> None:
         entry = self.listing.current_entry()
         if entry is None or self.location.bucket is None or entry.is_dir:
             self.notify("Preview needs an object (not a folder or bucket)", severity="warning", markup=False)
             return
         self.service.preview(entry.bucket, entry.key, entry.size)
 
-    def action_usage(self: "MinbrowseApp") -> None:
+    def action_usage(self: "AppHost") -> None:
         entry = self.listing.current_entry()
         if self.location.bucket is None:
             if entry is None:
@@ -110,7 +110,7 @@ class ActionsMixin:
         self.notify(escape_control(f"Counting s3://{bucket}/{prefix} …"), markup=False)
         self.service.usage(bucket, prefix)
 
-    def show_usage(self: "MinbrowseApp", usage: Usage) -> None:
+    def show_usage(self: "AppHost", usage: Usage) -> None:
         where = escape_control(f"s3://{usage.bucket}/{usage.prefix}")
         text = f"{where}: {usage.count:,} objects, {human_size(usage.size)}"
         if usage.done:
@@ -121,18 +121,18 @@ class ActionsMixin:
 
     # ---- presign + clipboard ----------------------------------------------------------------
 
-    def action_presign(self: "MinbrowseApp") -> None:
+    def action_presign(self: "AppHost") -> None:
         """The presigned-URL tool on the highlighted object (GET, 1 hour, copied at once)."""
-        from .tools.registry import open_tool
+        from ..tools.registry import open_tool
 
         open_tool(self, "presign")
 
     # ---- mutating actions -----------------------------------------------------------------
 
-    def action_make_bucket(self: "MinbrowseApp") -> None:
+    def action_make_bucket(self: "AppHost") -> None:
         if self.refuse_read_only("Make bucket"):
             return
-        from .screens.prompt import PromptScreen
+        from ..screens.prompt import PromptScreen
 
         def done(name: str | None) -> None:
             if name:
@@ -140,7 +140,7 @@ class ActionsMixin:
 
         self.push_screen(PromptScreen("Make bucket", "New bucket name:", validate=bucket_name_error), done)
 
-    def action_remove_bucket(self: "MinbrowseApp") -> None:
+    def action_remove_bucket(self: "AppHost") -> None:
         if self.refuse_read_only("Remove bucket"):
             return
         bucket = self.location.bucket
@@ -149,7 +149,7 @@ class ActionsMixin:
             bucket = entry.name if entry else None
         if not bucket:
             return
-        from .screens.confirm import RemoveBucketScreen
+        from ..screens.confirm import RemoveBucketScreen
 
         def done(answer: tuple[bool, bool] | None) -> None:
             if answer and answer[0]:
@@ -159,7 +159,7 @@ class ActionsMixin:
 
         self.push_screen(RemoveBucketScreen(bucket), done)
 
-    def _selection(self: "MinbrowseApp") -> list[Any]:
+    def _selection(self: "AppHost") -> list[Any]:
         if not self._need_bucket():
             return []
         entries = self.listing.selected_entries()
@@ -167,13 +167,13 @@ class ActionsMixin:
             self.notify("Nothing selected", severity="warning", markup=False)
         return entries
 
-    def action_delete(self: "MinbrowseApp") -> None:
+    def action_delete(self: "AppHost") -> None:
         if self.refuse_read_only("Delete"):
             return
         entries = self._selection()
         if not entries:
             return
-        from .screens.confirm import ConfirmScreen
+        from ..screens.confirm import ConfirmScreen
 
         body = Text(f"Delete {len(entries)} item(s) from s3://{escape_control(self.location.bucket)}?\n")
         for entry in entries[:12]:
@@ -189,14 +189,14 @@ class ActionsMixin:
 
         self.push_screen(ConfirmScreen("Delete objects", body), done)
 
-    def _copy_or_move(self: "MinbrowseApp", move: bool) -> None:
+    def _copy_or_move(self: "AppHost", move: bool) -> None:
         verb = "Move" if move else "Copy"
         if self.refuse_read_only(verb):
             return
         entries = self._selection()
         if not entries:
             return
-        from .screens.prompt import PromptScreen
+        from ..screens.prompt import PromptScreen
 
         source = self.location
 
@@ -221,19 +221,19 @@ class ActionsMixin:
                                       "Destination (s3://bucket/prefix/, or prefix/ in this bucket):",
                                       str(source), validate), done)
 
-    def action_copy(self: "MinbrowseApp") -> None:
+    def action_copy(self: "AppHost") -> None:
         self._copy_or_move(False)
 
-    def action_move(self: "MinbrowseApp") -> None:
+    def action_move(self: "AppHost") -> None:
         self._copy_or_move(True)
 
-    def action_rename(self: "MinbrowseApp") -> None:
+    def action_rename(self: "AppHost") -> None:
         if self.refuse_read_only("Rename"):
             return
         entry = self.listing.current_entry() if self._need_bucket() else None
         if entry is None:
             return
-        from .screens.prompt import PromptScreen
+        from ..screens.prompt import PromptScreen
 
         prefix = self.location.prefix
 
@@ -255,9 +255,9 @@ class ActionsMixin:
 
     # ---- profiles -------------------------------------------------------------------------
 
-    def action_switch_profile(self: "MinbrowseApp") -> None:
+    def action_switch_profile(self: "AppHost") -> None:
         try:
-            from .screens.profiles import ProfileSwitcher
+            from ..screens.profiles import ProfileSwitcher
         except ImportError:
             self.notify("Profile switcher is not available", severity="warning", markup=False)
             return
@@ -268,7 +268,7 @@ class ActionsMixin:
 
         self.push_screen(ProfileSwitcher(self.config), done)
 
-    def use_profile(self: "MinbrowseApp", profile: Any, client: Any = None) -> None:
+    def use_profile(self: "AppHost", profile: Any, client: Any = None) -> None:
         """Connect with `profile` (a new client) and reload everything."""
         try:
             new_client = client if client is not None else profile.make_client()

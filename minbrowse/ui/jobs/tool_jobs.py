@@ -24,10 +24,10 @@ from minbrowse.s3.retention import Retention
 from minbrowse.s3.xmlutil import findall, findtext, parse_xml
 
 from .live_jobs import listen, poll
-from .tools import logic
-from .tools.protocol import ToolRequest
-from .tools.runner import ToolRefused, ToolRun
-from .tools.values import (
+from ..tools import logic
+from ..tools.protocol import ToolRequest
+from ..tools.runner import ToolRefused, ToolRun
+from ..tools.values import (
     ObjectMetadata,
     PostForm,
     PresignOutcome,
@@ -36,7 +36,7 @@ from .tools.values import (
     VersionRow,
 )
 
-log = logging.getLogger("minbrowse.ui.tool_jobs")
+log = logging.getLogger("minbrowse.ui.jobs.tool_jobs")
 
 VERSIONS_CAP = 10000
 KEPT_HEADERS = ("cache-control", "content-disposition", "content-encoding", "content-language",

@@ -19,8 +19,9 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from . import convert
-from .messages import (
+from ..core import convert
+from ..core.errors import ReadOnlyRefused, describe_error, is_not_supported  # noqa: F401 (re-exported)
+from ..core.messages import (
     ActionDone,
     BucketsLoaded,
     DetailLoaded,
@@ -31,10 +32,10 @@ from .messages import (
     TreeChildrenLoaded,
     UsageProgress,
 )
-from .listing_pages import RowPage, stream_pages
-from .models import Detail, DetailSection, Location, PreviewData, Usage
+from ..listing.pages import RowPage, stream_pages
+from ..core.models import Detail, DetailSection, Location, PreviewData, Usage
 
-log = logging.getLogger("minbrowse.ui.service")
+log = logging.getLogger("minbrowse.ui.jobs.service")
 
 PAGE_ROWS = 1000
 PAGE_MAX_WAIT = 0.25  # seconds: flush a partial page after this long
@@ -43,35 +44,6 @@ PAGE_YIELD = 0.0  # seconds; sleep(0) still releases the GIL to the event loop
 PREVIEW_BYTES = 64 * 1024
 TREE_SCAN_LIMIT = 5000
 DELETE_BATCH = 1000
-
-
-class ReadOnlyRefused(Exception):
-    """A mutating call reached the service while the app is read-only."""
-
-
-def describe_error(exc: BaseException) -> tuple[str, str]:
-    """(code, message) for any exception, without traceback or secrets."""
-    try:
-        from minbrowse.s3.errors import NotSupportedError
-    except ImportError:  # pragma: no cover - errors.py always exists
-        NotSupportedError = ()  # type: ignore[assignment]
-    if isinstance(exc, ReadOnlyRefused):
-        return "ReadOnly", str(exc)
-    if NotSupportedError and isinstance(exc, NotSupportedError):
-        return "NotImplemented", str(exc) or "not supported by this server"
-    code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None)
-    if isinstance(code, str) and code:
-        return code, str(message or exc)
-    status = getattr(exc, "status_code", None)
-    if status:
-        return f"HTTP {status}", str(exc)
-    return type(exc).__name__, str(exc) or type(exc).__name__
-
-
-def is_not_supported(exc: BaseException) -> bool:
-    code, _ = describe_error(exc)
-    return code in convert.NOT_SUPPORTED_CODES
 
 
 def _cancelled() -> bool:

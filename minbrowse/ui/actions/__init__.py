@@ -1,0 +1,1 @@
+"""The app's user actions and their registry: key bindings, palette commands, confirmations."""

@@ -1,0 +1,1 @@
+"""The one service that runs s3/transfer calls on worker threads, and the headless jobs it runs."""
