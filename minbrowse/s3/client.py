@@ -91,6 +91,16 @@ class Client(BucketOps, ObjectOps, UploadOps, CopyOps, PresignOps, ConfigOps, Go
     def credentials_provider(self) -> Provider | None:
         return self._provider
 
+    def ensure_pool_size(self, size: int) -> None:
+        """Raise the connection pool to at least `size` per host (for `size` requests at once)."""
+        self._transport.ensure_pool_size(size)
+        self.max_pool_connections = max(self.max_pool_connections, size)
+
+    def add_throttle_listener(self, listener: Callable[[str], object]) -> Callable[[], None]:
+        """`listener(code)` is called on every slow-down reply (503, SlowDown, Throttling…)
+        from any thread, before that request backs off; returns a function that removes it."""
+        return self._transport.add_throttle_listener(listener)
+
     def trace_on(self, stream: TextIO) -> None:
         """Write a redacted HTTP trace of every request to `stream`."""
         if stream is None:

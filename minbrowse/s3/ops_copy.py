@@ -24,7 +24,13 @@ class CopyOps:
                     sse: Any = None, metadata: dict | None = None, tags: Any = None,
                     retention: Any = None, legal_hold: bool = False,
                     metadata_directive: str | None = None,
-                    tagging_directive: str | None = None) -> ObjectWriteResult:
+                    tagging_directive: str | None = None, *,
+                    source_size: int | None = None) -> ObjectWriteResult:
+        """Server-side copy (one CopyObject; a multipart copy above `copy_threshold`).
+
+        Extension: `source_size`, the source's size when the caller knows it (from a
+        listing), spares the StatObject that otherwise decides between the two.
+        """
         check_bucket_name(bucket_name)
         check_object_name(object_name)
         if not isinstance(source, CopySource):
@@ -34,7 +40,9 @@ class CopyOps:
             if value is not None and value not in (COPY, REPLACE):
                 raise ValueError(f"{name} must be COPY or REPLACE")
         size = -1
-        if source.offset is None and source.length is None:
+        if source.offset is None and source.length is None and source_size is not None:
+            size = source_size
+        elif source.offset is None and source.length is None:
             stat = self.stat_object(source.bucket_name, source.object_name, ssec=source.ssec,
                                     version_id=source.version_id)
             size = stat.size or 0

@@ -45,6 +45,11 @@ RETRYABLE_CODES = frozenset({
     "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
     "ThrottlingException", "RequestThrottled", "TooManyRequests",
 })
+# Replies that say "slow down" (as opposed to "broken"): bulk work shrinks its pool on them.
+THROTTLE_CODES = frozenset({
+    "SlowDown", "ServiceUnavailable", "Throttling", "ThrottlingException", "RequestThrottled",
+    "TooManyRequests",
+})
 _HEAD_CODES = {
     301: ("PermanentRedirect", "Moved permanently"),
     307: ("Redirect", "Temporary redirect"),
@@ -102,6 +107,9 @@ class Transport:
         # Direct mode: urllib3 pools by "scheme://netloc" (looked up through the adapter once)
         # and the default urllib3.Timeout, so a request does no per-call pool-key work.
         self._pools: dict[str, object] = {}
+        self._throttle_listeners: tuple[Callable[[str], object], ...] = ()
+        self._own_session = session is None
+        self.pool_size = max(pool_size, 4)
         self._default_timeout = urllib3.Timeout(connect=timeouts.connect, read=timeouts.read)
         if session is None:
             session = requests.Session()
@@ -121,6 +129,45 @@ class Transport:
             self._direct = not session.proxies
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.session = session
+
+    # -- pool size and throttling signals ------------------------------------------------
+    def ensure_pool_size(self, size: int) -> None:
+        """Keep at least `size` idle connections per host from now on (our own session only).
+
+        Bulk work raises it to its concurrency, so no request pays a new connection because
+        the pool was smaller than the number of requests in flight. Requests in flight keep
+        the connections they hold; the old pool's idle ones are closed when it is dropped.
+        """
+        if size <= self.pool_size or not self._own_session:
+            return
+        with self._lock:
+            if size <= self.pool_size:
+                return
+            adapter = HTTPAdapter(pool_connections=16, pool_maxsize=size, max_retries=0,
+                                  pool_block=False)
+            self.session.mount("http://", adapter)
+            self.session.mount("https://", adapter)
+            self._pools = {}
+            self.pool_size = size
+
+    def add_throttle_listener(self, listener: Callable[[str], object]) -> Callable[[], None]:
+        """Call `listener(code)` on every reply that asks the client to slow down (503,
+        SlowDown, Throttling…), before the request's own back-off; returns its remover."""
+        with self._lock:
+            self._throttle_listeners = self._throttle_listeners + (listener,)
+
+        def remove() -> None:
+            with self._lock:
+                self._throttle_listeners = tuple(
+                    item for item in self._throttle_listeners if item is not listener)
+        return remove
+
+    def _signal_throttle(self, code: str) -> None:
+        for listener in self._throttle_listeners:
+            try:
+                listener(code)
+            except Exception:  # a listener's bug never breaks the request  # noqa: BLE001
+                pass
 
     # -- credentials and region ---------------------------------------------------------
     def credentials(self) -> Credentials | None:
@@ -213,6 +260,8 @@ class Transport:
             try:
                 error = self._error_from(resp, method, bucket, key)
             except ServerError:  # 5xx with a non-XML body (e.g. a load balancer's HTML page)
+                if resp.status_code == 503:
+                    self._signal_throttle("ServiceUnavailable")
                 if (retryable and resp.status_code in RETRYABLE_STATUS
                         and self._backoff(attempt, started, cancel)):
                     attempt += 1
@@ -224,6 +273,8 @@ class Transport:
                 self.remember_region(bucket, new_region)
                 region, redirected = new_region, True
                 continue
+            if resp.status_code == 503 or error.code in THROTTLE_CODES:
+                self._signal_throttle(error.code or "ServiceUnavailable")
             if retryable and (resp.status_code in RETRYABLE_STATUS or error.code in RETRYABLE_CODES):
                 if self._backoff(attempt, started, cancel):
                     attempt += 1

@@ -38,6 +38,8 @@ class ProgressSnapshot:
     elapsed: float
     total_known: bool  # True once listing/walking has finished
     active: tuple[FileProgress, ...] = ()
+    files_rate: float = 0.0  # objects per second over the moving window
+    note: str = ""  # what the job is doing differently (throttled, single deletes…)
 
     @property
     def fraction(self) -> float:
@@ -65,8 +67,10 @@ class TransferProgress:
         self._lock = threading.Lock()
         self._started = clock()
         self._last_emit: float | None = None
-        self._samples: collections.deque[tuple[float, int]] = collections.deque()
+        self._samples: collections.deque[tuple[float, int, int]] = collections.deque()
         self._base_bytes = 0  # bytes done as of the window's start
+        self._base_files = 0  # ... and objects done then
+        self._note = ""
         self._bytes_done = 0
         self._bytes_total = 0
         self._files_done = 0
@@ -125,6 +129,31 @@ class TransferProgress:
             self._sample()
         self._maybe_emit()
 
+    def complete(self, files: int, nbytes: int, *, failed: int = 0) -> None:
+        """`files` objects of `nbytes` finished at once (a batch delete, a server-side copy)
+        and `failed` more ended in failure; they were announced with `add_total`."""
+        with self._lock:
+            self._files_done += files
+            self._bytes_done += nbytes
+            self._files_failed += failed
+            self._sample()
+        self._maybe_emit()
+
+    def withdraw(self, files: int, nbytes: int) -> None:
+        """Announced work that will not run (failed or cancelled before it started)."""
+        with self._lock:
+            self._files_total -= files
+            self._bytes_total -= nbytes
+        self._maybe_emit()
+
+    def set_note(self, note: str) -> None:
+        """A short line on how the job runs now ("server asked to slow down…")."""
+        with self._lock:
+            changed = note != self._note
+            self._note = note
+        if changed:
+            self._maybe_emit()
+
     def callback_for(self, name: str) -> Callable[[int], None]:
         """A per-file progress callable `fn(n)` suitable for the client's `progress=`."""
         return lambda n: self.advance(name, n)
@@ -149,29 +178,38 @@ class TransferProgress:
         now = self._clock()
         samples = self._samples
         if samples and now - samples[-1][0] < 0.01:
-            samples[-1] = (samples[-1][0], self._bytes_done)
+            samples[-1] = (samples[-1][0], self._bytes_done, self._files_done)
         else:
-            samples.append((now, self._bytes_done))
+            samples.append((now, self._bytes_done, self._files_done))
         self._prune(now)
 
     def _prune(self, now: float) -> None:
         horizon = now - self._window
         while self._samples and self._samples[0][0] <= horizon:
-            self._base_bytes = self._samples.popleft()[1]
+            _, self._base_bytes, self._base_files = self._samples.popleft()
 
-    def _rate_locked(self, now: float) -> float:
-        """Average speed over the last `window` seconds (bytes done is a step function)."""
+    def _rates_locked(self, now: float) -> tuple[float, float]:
+        """Bytes and objects per second over the last `window` seconds (both step functions)."""
         self._prune(now)
         anchor = max(now - self._window, self._started)
         span = now - anchor
         if span <= 1e-6:
-            return 0.0
-        return max(0.0, (self._bytes_done - self._base_bytes) / span)
+            return 0.0, 0.0
+        return (max(0.0, (self._bytes_done - self._base_bytes) / span),
+                max(0.0, (self._files_done - self._base_files) / span))
 
     def _snapshot_locked(self, now: float) -> ProgressSnapshot:
-        rate = self._rate_locked(now)
+        rate, files_rate = self._rates_locked(now)
         remaining = self._bytes_total - self._bytes_done
-        eta = remaining / rate if rate > 0 else (0.0 if remaining <= 0 and self._total_known else None)
+        files_left = self._files_total - self._files_done - self._files_failed
+        if rate > 0 and remaining > 0:
+            eta: float | None = remaining / rate
+        elif files_rate > 0 and files_left > 0:  # zero-byte objects, delete markers
+            eta = files_left / files_rate
+        elif remaining <= 0 and files_left <= 0 and self._total_known:
+            eta = 0.0
+        else:
+            eta = remaining / rate if rate > 0 else None
         active = tuple(FileProgress(n, d, t) for n, (d, t) in self._active.items())
         return ProgressSnapshot(
             bytes_done=self._bytes_done,
@@ -184,6 +222,8 @@ class TransferProgress:
             elapsed=now - self._started,
             total_known=self._total_known,
             active=active,
+            files_rate=files_rate,
+            note=self._note,
         )
 
     def _maybe_emit(self) -> None:

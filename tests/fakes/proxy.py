@@ -6,7 +6,9 @@ forwarded by Content-Length), logs it, and applies the first matching `Rule`:
 
 * ``reset``  — RST the client connection as soon as the request head arrives (nothing forwarded);
 * ``cut``    — forward the request, relay ``after_bytes`` bytes of the response, then RST;
-* ``stall``  — forward the request, relay ``after_bytes`` bytes, pause ``seconds``, continue.
+* ``stall``  — forward the request, relay ``after_bytes`` bytes, pause ``seconds``, continue;
+* ``reply``  — answer the request itself with ``status`` and ``body`` (an S3 error document:
+  SlowDown, NotImplemented…); the request and its body never reach the target.
 
 `refuse_for(seconds)` closes the listening socket so connects fail with ECONNREFUSED, and
 re-opens it on the same port afterwards. Bytes that do not start with an HTTP method (TLS) are
@@ -26,7 +28,7 @@ from urllib.parse import urlsplit
 
 _METHOD = re.compile(rb"^[A-Z]{3,10} ")
 _MAX_HEAD = 64 * 1024
-ACTIONS = ("reset", "cut", "stall")
+ACTIONS = ("reset", "cut", "stall", "reply")
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Rule:
     skip: int = 0
     after_bytes: int = 0
     seconds: float = 0.0
+    status: int = 503
+    body: bytes = b""
     hits: int = 0
     seen: int = 0
 
@@ -245,6 +249,7 @@ class _Pipe:
         self._relayed = 0
         self._stall_until = 0.0
         self._pending = b""
+        self._discard = False  # the current request's body is swallowed (a "reply" rule)
 
     def run(self) -> None:
         try:
@@ -298,7 +303,8 @@ class _Pipe:
                 break
             if self._body_left:
                 piece = self._buf[:self._body_left]
-                self.upstream.sendall(piece)
+                if not self._discard:
+                    self.upstream.sendall(piece)
                 self._body_left -= len(piece)
                 self._buf = self._buf[len(piece):]
                 continue
@@ -318,6 +324,10 @@ class _Pipe:
             if rule is not None and rule.action == "reset":
                 self.close(hard=True)
                 return False
+            self._discard = rule is not None and rule.action == "reply"
+            if self._discard:
+                self.client.sendall(_canned_reply(rule.status, rule.body))
+                continue
             self._rule, self._relayed = rule, 0
             self.upstream.sendall(head)
         return True
@@ -341,6 +351,12 @@ class _Pipe:
         self._relayed += len(data)
         self.client.sendall(data)
         return True
+
+
+def _canned_reply(status: int, body: bytes) -> bytes:
+    head = (f"HTTP/1.1 {status} Fault\r\nContent-Type: application/xml\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode("ascii") + body
 
 
 def _body_framing(head: bytes) -> tuple[int, bool]:
