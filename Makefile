@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/minbrowse --demo
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,demo,bench]'
 	$(BIN)/python -m pytest -q -m 'bench or slow' tests/bench -s
 
 # Main screen, help and browser modals are rendered by minbrowse.ui.screenshots.render; the editor,

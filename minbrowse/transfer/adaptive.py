@@ -15,6 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+# Files one upload_dir / download_prefix keeps in flight by default. Small objects on a link
+# with a round trip are latency-bound: parallel requests are what pays (s5cmd runs 256
+# workers); chosen by tests/bench/test_bench_bulk.py, see tests/bench/RESULTS.md.
+FILES_IN_FLIGHT = 32
+
 
 @dataclass(frozen=True)
 class LimitState:
@@ -120,3 +125,12 @@ def size_pool_for(client: Any, limit: AdaptiveLimit) -> None:
     """Give the client a connection for every request the limit may let through."""
     if hasattr(client, "ensure_pool_size"):
         client.ensure_pool_size(limit.ceiling + 4)
+
+
+def open_limit(client: Any, concurrency: int,
+               on_note: Callable[[str], object]) -> tuple[AdaptiveLimit, Callable[[], None]]:
+    """A limit of `concurrency` for one job on `client`: the client's pool sized for it and
+    its slow-down replies followed. Returns the limit and the function that stops following."""
+    limit = AdaptiveLimit(max(1, int(concurrency)))
+    size_pool_for(client, limit)
+    return limit, follow_throttling(client, limit, on_note)

@@ -12,9 +12,11 @@ from typing import Any, Callable
 
 from minbrowse.s3.cancel import CancelToken
 from minbrowse.s3.errors import Cancelled
+from minbrowse.s3.rangedownload import RANGED_FROM
 
 from .keypaths import ConflictTracker, KeyPlan, SkippedKey, base_of_prefix, is_inside, plan_key
 from .policy import ExistingFilePolicy, free_name
+from .adaptive import FILES_IN_FLIGHT, open_limit
 from .pool import BoundedPool
 from .progress import ProgressSnapshot, TransferProgress
 from .report import DownloadReport, ReportBuilder, TransferEvent, TransferredFile
@@ -147,7 +149,7 @@ def download_prefix(
     recursive: bool = True,
     progress: ProgressArg = None,
     cancel: CancelToken | None = None,
-    concurrency: int = 4,
+    concurrency: int = FILES_IN_FLIGHT,
     on_event: Callable[[TransferEvent], Any] | None = None,
 ) -> DownloadReport:
     """Download every object under `prefix` into `dest_dir`, keeping the key hierarchy.
@@ -164,7 +166,9 @@ def download_prefix(
     os.makedirs(dest_dir, exist_ok=True)
     run = _Downloader(client, bucket, os.path.realpath(dest_dir), policy, tracker, builder, cancel)
     base = base_of_prefix(prefix)
-    pool = BoundedPool(concurrency, cancel, "download")
+    limit, unfollow = open_limit(client, concurrency, tracker.set_note)
+    pool = BoundedPool(concurrency, cancel, "download", limit)
+    heavy_from = RANGED_FROM  # fget_object splits these over ranged GETs of its own
     try:
         for obj in client.list_objects(bucket, prefix=prefix, recursive=recursive):
             if _cancelled(cancel):
@@ -179,12 +183,14 @@ def download_prefix(
             remote = (RemoteObject.of(obj)
                       if policy is ExistingFilePolicy.SKIP_UNCHANGED else None)
             tracker.add_total(size)
-            if not pool.submit(run.fetch, plan.key, target, size, remote):
+            if not pool.submit(run.fetch, plan.key, target, size, remote,
+                               heavy=size >= heavy_from):
                 tracker.add_total(-size, files=-1)
                 break
         tracker.set_total_known()
     finally:
         pool.close()
+        unfollow()
         if _cancelled(cancel):
             builder.cancelled = True
         tracker.flush()

@@ -20,6 +20,7 @@ from minbrowse.s3.errors import Cancelled
 from .download import ProgressArg, as_tracker
 from .keypaths import SkippedKey, is_inside
 from .policy import ExistingObjectPolicy
+from .adaptive import FILES_IN_FLIGHT, open_limit
 from .pool import BoundedPool
 from .progress import TransferProgress
 from .report import ReportBuilder, TransferEvent, TransferredFile, UploadReport
@@ -145,7 +146,7 @@ def upload_dir(
     prefix: str = "",
     *,
     follow_symlinks: bool = False,
-    concurrency: int = 4,
+    concurrency: int = FILES_IN_FLIGHT,
     progress: ProgressArg = None,
     cancel: CancelToken | None = None,
     content_type_guess: bool = True,
@@ -167,7 +168,9 @@ def upload_dir(
               else remote_objects(client, bucket, prefix))
     tracker = as_tracker(progress)
     builder = ReportBuilder("uploaded", on_event)
-    pool = BoundedPool(concurrency, cancel, "upload")
+    limit, unfollow = open_limit(client, concurrency, tracker.set_note)
+    pool = BoundedPool(concurrency, cancel, "upload", limit)
+    heavy_from = getattr(client, "multipart_threshold", None)
     try:
         for item in walk_tree(src_dir, follow_symlinks=follow_symlinks):
             if cancel is not None and cancel.cancelled:
@@ -182,12 +185,14 @@ def upload_dir(
             ctype = guess_content_type(item.path) if content_type_guess else DEFAULT_CONTENT_TYPE
             tracker.add_total(item.size)
             if not pool.submit(_upload_one, client, bucket, key, item, ctype, tracker, builder,
-                               cancel, existing, remote.get(key)):
+                               cancel, existing, remote.get(key),
+                               heavy=heavy_from is not None and item.size >= heavy_from):
                 tracker.add_total(-item.size, files=-1)
                 break
         tracker.set_total_known()
     finally:
         pool.close()
+        unfollow()
         if cancel is not None and cancel.cancelled:
             builder.cancelled = True
         tracker.flush()
