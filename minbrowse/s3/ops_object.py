@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,7 +19,7 @@ from .objectheaders import require_tls_for_ssec
 from .rangedownload import DEFAULT_WORKERS as DOWNLOAD_WORKERS
 from .rangedownload import (LOOPBACK_STREAM_RATE, SINGLE_STREAM_RATE, download_ranges,
                             should_use_ranges)
-from .response import ObjectResponse
+from .response import ObjectResponse, check_whole_body
 from .urls import check_bucket_name, check_object_name
 from .xmlutil import parse_xml, to_bytes
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 _COPY_CHUNK = 1024 * 1024
 REMOVE_BATCHES_IN_FLIGHT = 4
+SMALL_OBJECT_BYTES = 1024 * 1024  # fget_small_object: bodies read whole up to this size
 
 
 def _ssec_headers(client: "OpsHost", ssec: SseCustomerKey | None) -> dict[str, str]:
@@ -138,6 +140,42 @@ class ObjectOps:
             raise
         finally:
             response.close()
+        return info
+
+    def fget_small_object(self: "OpsHost", bucket_name: str, object_name: str,
+                          file_path: str, version_id: str | None = None) -> Object:
+        """`fget_object` for an object a listing said is small (up to SMALL_OBJECT_BYTES; not
+        in the seed API): its body comes whole with the reply, in one exchange with no
+        stream set up, which is a third of the client's CPU on a 1 KiB download. Written as
+        atomically (a temp file in the folder, renamed over the target when complete; the
+        file's mode from the umask), its length and MD5 checked as `get_object` checks them.
+        A body over 16 MiB (the object grew since it was listed) is refused, nothing written.
+        """
+        check_bucket_name(bucket_name)
+        check_object_name(object_name)
+        resp = self._request("GET", bucket_name, object_name, query=_query(version_id, None))
+        body = resp.content
+        check_whole_body(resp.status_code, resp.headers, body)
+        info = object_from_headers(bucket_name, object_name, resp.headers)
+        folder = os.path.dirname(os.path.abspath(file_path))
+        tmp_path = os.path.join(folder, f".minbrowse-{secrets.token_hex(6)}.part")
+        fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            view = memoryview(body)
+            while view:
+                view = view[os.write(fd, view):]
+            os.close(fd)
+            fd = -1
+            os.replace(tmp_path, file_path)
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            try:
+                os.unlink(tmp_path)
+            except FileNotFoundError:
+                pass
+            raise
         return info
 
     def _single_stream_rate(self: "OpsHost") -> float:

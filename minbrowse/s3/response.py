@@ -15,6 +15,26 @@ _MD5_ETAG = re.compile(r"^[0-9a-f]{32}$")
 _THREADED_MD5_FROM = 8 * 1024 * 1024  # bytes; below this inline hashing is cheaper
 
 
+def md5_etag_of(headers) -> str | None:
+    """The ETag a whole object's body must hash to (MD5), or None when it is no MD5: a
+    multipart object ("…-N") or an SSE-C / SSE-KMS encrypted one."""
+    etag = (headers.get("ETag") or "").strip('"').lower()
+    encrypted = ("x-amz-server-side-encryption-customer-algorithm" in headers
+                 or headers.get("x-amz-server-side-encryption") == "aws:kms")
+    return etag if _MD5_ETAG.match(etag) and not encrypted else None
+
+
+def check_whole_body(status: int, headers, body: bytes) -> None:
+    """A whole-object body read in one piece: its length and (where the ETag is one) MD5."""
+    length = headers.get("Content-Length")
+    if length and length.isdigit() and int(length) != len(body):
+        raise InvalidResponseError(status, headers.get("Content-Type"),
+                                   f"body of {len(body)} bytes, {length} declared")
+    etag = md5_etag_of(headers)
+    if etag is not None and hashlib.md5(body).hexdigest() != etag:
+        raise InvalidResponseError(status, None, "body MD5 does not match the ETag")
+
+
 class ObjectResponse:
     """Wraps a streamed `requests.Response`; raw bytes (no content decoding).
 
@@ -33,10 +53,8 @@ class ObjectResponse:
         self._received = 0
         self._done = False
         etag = (response.headers.get("ETag") or "").strip('"').lower()
-        encrypted = ("x-amz-server-side-encryption-customer-algorithm" in response.headers
-                     or response.headers.get("x-amz-server-side-encryption") == "aws:kms")
         self._md5 = None
-        if verify_md5 and response.status_code == 200 and _MD5_ETAG.match(etag) and not encrypted:
+        if verify_md5 and response.status_code == 200 and md5_etag_of(response.headers):
             big = self._expected is not None and self._expected > _THREADED_MD5_FROM
             self._md5 = BackgroundMD5() if big else hashlib.md5()
         self._etag = etag

@@ -23,12 +23,13 @@ class BulkRun:
     """Open for the length of one job; `finish()` gives its report."""
 
     def __init__(self, client: Any, operation: str, *, concurrency: int,
-                 progress: ProgressArg, cancel: CancelToken | None) -> None:
+                 progress: ProgressArg, cancel: CancelToken | None,
+                 latency_tuned: bool = True) -> None:
         self.client = client
         self.cancel = cancel
         self.tracker = as_tracker(progress)
         self.tally = BulkTally(operation)
-        self.limit = AdaptiveLimit(max(1, int(concurrency)))
+        self.limit = AdaptiveLimit(max(1, int(concurrency)), latency_tuned=latency_tuned)
         size_pool_for(client, self.limit)
         self._unfollow = follow_throttling(client, self.limit, self._throttled)
 

@@ -160,7 +160,10 @@ def delete_objects(client: Any, bucket: str, entries: Iterable[Any], *,
                    operation: str = "delete") -> BulkReport:
     """Delete listed objects (anything with `object_name`, `size`, `version_id`: a listing,
     a selection) in batches; the engine under `delete_prefix`."""
-    run = BulkRun(client, operation, concurrency=concurrency, progress=progress, cancel=cancel)
+    # A batch is 1000 keys: a job has too few of them for the latency rule to learn from,
+    # so all `concurrency` batches may be in flight from the start (slow-down still halves).
+    run = BulkRun(client, operation, concurrency=concurrency, progress=progress, cancel=cancel,
+                  latency_tuned=False)
     tracker, tally = run.tracker, run.tally
     deleter = _Deleter(run, bucket, bypass_governance_mode)
 

@@ -8,10 +8,12 @@ previous file intact and no temp file behind.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable
 
 from minbrowse.s3.cancel import CancelToken
 from minbrowse.s3.errors import Cancelled
+from minbrowse.s3.ops_object import SMALL_OBJECT_BYTES
 from minbrowse.s3.rangedownload import RANGED_FROM
 
 from .keypaths import ConflictTracker, KeyPlan, SkippedKey, base_of_prefix, is_inside, plan_key
@@ -72,6 +74,8 @@ class _Downloader:
         self.cancel = cancel
         self.conflicts = ConflictTracker()
         self.claimed: set[str] = set()
+        self.ready: set[str] = set()  # folders made and checked inside the destination
+        self.ready_lock = threading.Lock()
 
     def plan(self, obj: Any, base: str) -> tuple[KeyPlan, str] | None:
         """Decide what to do with one listed object; None when it needs no download."""
@@ -99,6 +103,18 @@ class _Downloader:
             claimed.add(target)
         return plan, target
 
+    def _ready_folder(self, parent: str) -> bool:
+        """Make `parent` and check it is inside the destination (symlinks resolved); each
+        folder once per run, not once per file (thousands of files share a few folders)."""
+        if parent in self.ready:
+            return True
+        os.makedirs(parent, exist_ok=True)
+        if not is_inside(self.dest_real, parent):
+            return False
+        with self.ready_lock:
+            self.ready.add(parent)
+        return True
+
     def fetch(self, key: str, target: str, size: int, remote: RemoteObject | None = None) -> None:
         """Worker: download one object to `target` (atomic via the client); with `remote`
         (SKIP_UNCHANGED), not when the file there already holds its bytes."""
@@ -120,14 +136,16 @@ class _Downloader:
         self.tracker.start_file(key, size)
         self.builder.started(key, target, size)
         try:
-            parent = os.path.dirname(target)
-            os.makedirs(parent, exist_ok=True)
-            if not is_inside(self.dest_real, parent):
+            if not self._ready_folder(os.path.dirname(target)):
                 self.tracker.finish_file(key, ok=False)
                 self.builder.add_skipped(SkippedKey(key, "resolves outside the destination folder (symlink)"))
                 return
-            self.client.fget_object(self.bucket, key, target,
-                                    progress=self.tracker.callback_for(key), cancel=self.cancel)
+            if size <= SMALL_OBJECT_BYTES and hasattr(self.client, "fget_small_object"):
+                self.client.fget_small_object(self.bucket, key, target)
+            else:
+                self.client.fget_object(self.bucket, key, target,
+                                        progress=self.tracker.callback_for(key),
+                                        cancel=self.cancel)
         except Cancelled:
             self.tracker.finish_file(key, ok=False)
             self.builder.cancelled = True

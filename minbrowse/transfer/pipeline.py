@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Callable, Generic, Iterable, TypeVar
 
 from minbrowse.s3.cancel import CancelToken
@@ -82,7 +83,7 @@ class Pipeline(Generic[T]):
                 if self._unstarted is not None:
                     self._unstarted(item)
                 continue
-            ok = False
+            ok, started = False, time.monotonic()
             try:
                 self._work(item)
                 ok = True
@@ -90,4 +91,4 @@ class Pipeline(Generic[T]):
                 if self._error is None:
                     self._error = exc
             finally:
-                self._limit.release(ok)
+                self._limit.release(ok, time.monotonic() - started)

@@ -9,6 +9,7 @@ files, each already running several part requests) are held to `HEAVY_IN_FLIGHT`
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -32,28 +33,42 @@ class BoundedPool:
         self._slots = threading.BoundedSemaphore(workers * 2)
 
     def submit(self, fn: Callable[..., Any], *args: Any, heavy: bool = False) -> bool:
-        """Run `fn(*args)` on a worker; False (not run) when cancelled while waiting."""
+        """Run `fn(*args)` on a worker; False (not run) when cancelled while waiting.
+
+        With a limit, the caller waits here for its gate, so no more tasks than the limit
+        allows reach the executor (and no more threads are started than that)."""
         while not self._slots.acquire(timeout=0.05):
-            if self._cancel is not None and self._cancel.cancelled:
+            if self._stopped():
                 return False
+        if self._limit is not None and not self._limit.acquire(self._stopped):
+            self._slots.release()
+            return False
         try:
             future = self._executor.submit(self._run, fn, args, heavy)
         except BaseException:
             self._slots.release()
+            if self._limit is not None:
+                self._limit.release(False)
             raise
         future.add_done_callback(lambda _f: self._slots.release())
         return True
+
+    def _stopped(self) -> bool:
+        return self._cancel is not None and self._cancel.cancelled
 
     def _run(self, fn: Callable[..., Any], args: tuple[Any, ...], heavy: bool) -> Any:
         # `fn` checks the cancel token itself and accounts for work it never starts
         if heavy:
             self._heavy.acquire()
+        ok, started = False, time.monotonic()
         try:
-            if self._limit is None:
-                return fn(*args)
-            with self._limit.slot():
-                return fn(*args)
+            result = fn(*args)
+            ok = True
+            return result
         finally:
+            if self._limit is not None:
+                # heavy tasks run many requests of their own: their time says nothing of one
+                self._limit.release(ok, None if heavy else time.monotonic() - started)
             if heavy:
                 self._heavy.release()
 

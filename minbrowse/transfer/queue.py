@@ -83,9 +83,13 @@ def _outcome(result: Any, cancel: CancelToken) -> tuple[JobState, str | None]:
     if getattr(result, "cancelled", False):
         return JobState.CANCELLED, None
     failed = getattr(result, "failed", ())
-    if failed:
+    count = getattr(result, "failed_count", len(failed))
+    if count:
+        noun = "object(s)" if hasattr(result, "failed_count") else "file(s)"
+        if not failed:
+            return JobState.FAILED, f"{count} {noun} failed"
         first = failed[0]
-        return JobState.FAILED, f"{len(failed)} file(s) failed; first: {first.key}: {first.error}"
+        return JobState.FAILED, f"{count} {noun} failed; first: {first.key}: {first.error}"
     return JobState.DONE, None
 
 

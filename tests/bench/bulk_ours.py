@@ -7,14 +7,13 @@
 
 Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY as for the peers; every call
 uses the engine's defaults. Exit 0 only when every object was transferred; `--rss` prints the
-process's peak RSS (KiB) on stderr at the end. Started fresh per run, so Python's start-up and
+process's peak RSS (VmHWM, KiB) on stderr at the end. Started fresh per run, so Python's start-up and
 imports are in the timing, as the peers' start-up is in theirs.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import sys
 
 
@@ -25,6 +24,11 @@ def main(argv: list[str]) -> int:
     from minbrowse.s3 import Client
     from minbrowse.transfer import copy_prefix, delete_prefix, download_prefix, upload_dir
 
+    if os.environ.get("BENCH_OURS_DEBUG"):  # the limit's moves on stderr
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)6.0f %(message)s")
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
     tuning = {}
     if os.environ.get("BENCH_OURS_CONCURRENCY"):  # for choosing the defaults; unset in the bench
         tuning["concurrency"] = int(os.environ["BENCH_OURS_CONCURRENCY"])
@@ -51,7 +55,9 @@ def main(argv: list[str]) -> int:
         return 2
     print(f"{op}: {count} objects", file=sys.stderr)
     if show_rss:
-        print(f"peak_rss_kib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+        from tests.bench.bulk_tools import peak_rss_kib
+
+        print(f"peak_rss_kib={peak_rss_kib()}", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -73,12 +73,12 @@ class LatencyRelay:
             self._loop.run_forever()
         finally:
             self._server.close()
-            pending = asyncio.all_tasks(self._loop)
-            for task in pending:
-                task.cancel()
             # Let every connection's coroutines see their cancellation before the loop closes
             # (else Python warns of destroyed pending tasks at exit).
-            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            while pending := asyncio.all_tasks(self._loop):
+                for task in pending:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
 
@@ -135,13 +135,17 @@ class LatencyRelay:
                 arrived.set()
         except (OSError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:  # the relay closes: drop what is in flight
+            sender.cancel()
+            raise
         finally:
             done = True
             arrived.set()
-            try:
-                await sender
-            except OSError:
-                pass
+        try:
+            await sender
+        except OSError:
+            pass
+        else:
             try:
                 if writer.can_write_eof():
                     writer.write_eof()
