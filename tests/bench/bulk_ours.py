@@ -29,6 +29,13 @@ def main(argv: list[str]) -> int:
 
         logging.basicConfig(level=logging.DEBUG, format="%(relativeCreated)6.0f %(message)s")
         logging.getLogger("urllib3").setLevel(logging.WARNING)
+    if os.environ.get("BENCH_OURS_NO_HTTP11"):  # the A/B of issue 18: urllib3 for every reply
+        from minbrowse.s3 import transport
+
+        def via_urllib3(self, method, url, headers, body, read_timeout):  # type: ignore[no-untyped-def]
+            return self._urlopen(method, url, headers, body, read_timeout)
+
+        transport.Transport._exchange = via_urllib3
     tuning = {}
     if os.environ.get("BENCH_OURS_CONCURRENCY"):  # for choosing the defaults; unset in the bench
         tuning["concurrency"] = int(os.environ["BENCH_OURS_CONCURRENCY"])

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TOOLS = ("minbrowse", "s5cmd", "rclone", "aws")
+# minbrowse with every reply read through urllib3 instead of http11.exchange (issue 18's A/B)
+URLLIB3_ONLY = "minbrowse-urllib3"
 PEERS = TOOLS[1:]
 WORKLOADS = ("upload", "download", "copy", "delete")
 
@@ -58,6 +60,8 @@ def tool_env(tool: str, link: Link, home: Path) -> dict[str, str]:
                AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
                AWS_CONFIG_FILE=str(home / "aws-config"),
                AWS_SHARED_CREDENTIALS_FILE=str(home / "aws-credentials"))
+    if tool == URLLIB3_ONLY:
+        env["BENCH_OURS_NO_HTTP11"] = "1"
     if tool == "rclone":
         config = home / "rclone.conf"
         config.touch()
@@ -79,7 +83,7 @@ def command(tool: str, link: Link, workload: str, bucket: str, prefix: str,
     """
     up, cp = prefix + "up/", prefix + "cp/"
     url = f"http://{link.endpoint}"
-    if tool == "minbrowse":
+    if tool in ("minbrowse", URLLIB3_ONLY):
         base = [sys.executable, "-m", "tests.bench.bulk_ours", link.endpoint]
         return base + {"upload": ["upload", str(local), bucket, up],
                        "download": ["download", bucket, up, str(local)],

@@ -2,8 +2,8 @@
 
 No local server holds a million objects without minutes of uploads and gigabytes of disk, and
 what the 1,000,000-key measurement asks is *our* process's memory over a listing that long.
-This fake answers ListObjectsV2 (1000-key pages of `obj-0000000` … generated from the
-continuation token, nothing stored), DeleteObjects (quiet: an empty result, after counting
+This fake answers ListObjectsV2 (1000-key pages of `data/obj-0000000` … generated from the
+continuation token, nothing stored; a root listing with a delimiter shows the one folder), DeleteObjects (quiet: an empty result, after counting
 the keys in the body) and CopyObject (a CopyObjectResult). It does not check signatures.
 `python -m tests.bench.fake_bulk_server N` serves on a free port and prints it; the counts of
 deleted and copied keys are at `GET /_stats`.
@@ -29,8 +29,11 @@ class _State:
         self.lock = threading.Lock()
 
 
+FOLDER = "data/"  # every key is under it: a root listing with a delimiter shows one folder
+
+
 def _key(i: int) -> str:
-    return f"obj-{i:07d}"
+    return f"{FOLDER}obj-{i:07d}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,6 +61,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, json.dumps(stats).encode(), "application/json")
             return
         query = parse_qs(url.query)
+        if query.get("delimiter") and not query.get("prefix", [""])[0]:
+            self._reply(200, (
+                '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.'
+                f'amazonaws.com/doc/2006-03-01/"><Name>{url.path.strip("/")}</Name><Prefix>'
+                '</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>/</Delimiter>'
+                f'<IsTruncated>false</IsTruncated><CommonPrefixes><Prefix>{FOLDER}</Prefix>'
+                '</CommonPrefixes></ListBucketResult>').encode())
+            return
         start = int(query.get("continuation-token", ["0"])[0])
         end = min(self.state.keys, start + PAGE)
         parts = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from minbrowse.transfer import delete_prefix
-from tests.bench.bulk_tools import (PEERS, TOOLS, WORKLOADS, Link, ProcessRun, command,
-                                    timed_run, tool_env, tool_path)
+from tests.bench.bulk_tools import (PEERS, TOOLS, URLLIB3_ONLY, WORKLOADS, Link, ProcessRun,
+                                    command, timed_run, tool_env, tool_path)
 from tests.bench.latency_relay import LatencyRelay
 from tests.bench.test_bench_s3 import bench_seaweed  # noqa: F401 - the module's own SeaweedFS
 
@@ -120,13 +120,14 @@ def _run_link(label: str, link: Link, client, bucket: str, tools: list[str],
     return {"samples": samples, "failures": failures}
 
 
-def _table(label: str, result: dict) -> list[str]:
+def _table(label: str, result: dict, tools=TOOLS, peers=PEERS,
+           versus: str = "fastest peer") -> list[str]:
     lines = [f"\n== bulk, {label}: {COUNT} x 1 KiB, {ROUNDS} rounds; median wall s "
-             "(peak RSS MiB); ratio = minbrowse / fastest peer ==",
-             f"{'workload':<10}" + "".join(f"{t:>20}" for t in TOOLS) + f"{'ratio':>8}"]
+             f"(peak RSS MiB); ratio = minbrowse / {versus} ==",
+             f"{'workload':<10}" + "".join(f"{t:>20}" for t in tools) + f"{'ratio':>8}"]
     for workload in WORKLOADS:
         cells, medians = [], {}
-        for tool in TOOLS:
+        for tool in tools:
             runs = result["samples"][workload].get(tool, [])
             if not runs:
                 cells.append(f"{'failed' if f'{tool} {workload}' in result['failures'] else '-':>20}")
@@ -135,9 +136,9 @@ def _table(label: str, result: dict) -> list[str]:
             rss = max(r.peak_rss_kib for r in runs) / 1024
             medians[tool] = med
             cells.append(f"{med:>11.2f} ({rss:>5.0f})")
-        peers = [medians[t] for t in PEERS if t in medians]
-        ratio = (f"{medians['minbrowse'] / min(peers):8.2f}"
-                 if peers and "minbrowse" in medians else f"{'n/a':>8}")
+        others = [medians[t] for t in peers if t in medians]
+        ratio = (f"{medians['minbrowse'] / min(others):8.2f}"
+                 if others and "minbrowse" in medians else f"{'n/a':>8}")
         lines.append(f"{workload:<10}" + "".join(cells) + ratio)
     for what, why in result["failures"].items():
         lines.append(f"  FAILED {what}: {why}")
@@ -193,3 +194,28 @@ def test_bench_bulk_million_key_delete_rss(tmp_path, report):
     report(f"delete_prefix {MILLION} keys (fake server)",
            f"{run.wall:.1f} s, peak RSS {rss_mib:.0f} MiB")
     assert rss_mib < 150, f"peak RSS {rss_mib:.0f} MiB over the 150 MiB target"
+
+
+def test_bench_bulk_http11_against_urllib3(bench_seaweed, bulk_bucket, source_tree,  # noqa: F811
+                                           tmp_path, report):
+    """Issue 18's question: does http11.exchange pay in bulk work? The same engine with every
+    reply read through urllib3's response machinery instead, side by side."""
+    client, bucket = bulk_bucket
+    direct = Link(bench_seaweed.endpoint, bench_seaweed.access_key, bench_seaweed.secret_key)
+    tools = ["minbrowse", URLLIB3_ONLY]
+    lines = []
+    results = {"loopback": _run_link("h11-loopback", direct, client, bucket, tools,
+                                     source_tree, tmp_path)}
+    with LatencyRelay.for_endpoint(bench_seaweed.endpoint, rtt=RTT) as relay:
+        far = Link(relay.endpoint, direct.access_key, direct.secret_key)
+        results[f"rtt{int(RTT * 1000)}ms"] = _run_link("h11-far", far, client, bucket, tools,
+                                                       source_tree, tmp_path)
+    for label, result in results.items():
+        lines += _table(label, result, tools, [URLLIB3_ONLY], "minbrowse via urllib3")
+        for workload in WORKLOADS:
+            runs = result["samples"][workload]
+            if runs.get("minbrowse") and runs.get(URLLIB3_ONLY):
+                report(f"http11 vs urllib3 {workload} {label}",
+                       f"{statistics.median(r.wall for r in runs['minbrowse']) / statistics.median(r.wall for r in runs[URLLIB3_ONLY]):.2f}")
+    print("\n".join(lines))
+    assert not [k for r in results.values() for k in r["failures"]], results

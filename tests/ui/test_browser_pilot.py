@@ -6,7 +6,7 @@ import io
 
 import requests
 
-from minbrowse.ui.screens.confirm import ConfirmScreen
+from minbrowse.ui.screens.bulk_confirm import BulkConfirmScreen
 from minbrowse.ui.screens.presign import PresignScreen
 from minbrowse.ui.screens.preview import PreviewScreen
 
@@ -97,16 +97,55 @@ async def test_delete_selected_with_confirm(ui_server, ui_bucket, make_app) -> N
         await wait_listing(pilot)
         assert names(app) == ["folder/", "keep.txt", "one.txt", "two.txt"]
         await pilot.press("space", "j", "space", "space", "d")  # folder/, one.txt, two.txt
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen), what="confirm")
+        dialog = app.screen
+        # the dry run: the folder is listed, so 4 objects (4 bytes) before anything is deleted
+        await wait_until(pilot, lambda: dialog.objects == 4, what="the count")
+        assert "Delete 4 object(s), 4 Bytes." in str(dialog.query_one("#count").render())
         await pilot.press("n")  # cancel first: nothing happens
         assert keys(client, ui_bucket) == ["folder/a", "folder/b", "keep.txt", "one.txt", "two.txt"]
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen)
+                         and app.screen.objects == 4, what="counted again")
+        await pilot.press("y")
         await wait_until(pilot, lambda: keys(client, ui_bucket) == ["keep.txt"], what="delete")
         await wait_listing(pilot)
         # SeaweedFS may keep an emptied directory as a common prefix; the objects are gone.
         await wait_until(pilot, lambda: [n for n in names(app) if n != "folder/"] == ["keep.txt"],
                          what="refresh")
-        assert any("Deleted 4 object(s)" in n for n in notifications(app))
+        await wait_until(pilot, lambda: any("4 object(s) deleted" in n for n in notifications(app)),
+                         what="the job's summary")
+        job = app.transfers.jobs()[-1]
+        assert job.kind == "delete" and job.result.done == 4 and job.result.ok
+
+
+@run_async
+async def test_a_large_delete_is_confirmed_by_typing_the_count(ui_server, ui_bucket, make_app,
+                                                               monkeypatch) -> None:
+    import minbrowse.ui.screens.bulk_confirm as bulk_confirm
+
+    monkeypatch.setattr(bulk_confirm, "TYPED_CONFIRM_ABOVE", 5)  # 7 objects count as many
+    client = ui_server.client()
+    for i in range(7):
+        put(client, ui_bucket, f"logs/{i}.log", b"line\n")
+    put(client, ui_bucket, "other.txt", b"x")
+    app = make_app(location=f"s3://{ui_bucket}/")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_listing(pilot)
+        assert names(app) == ["logs/", "other.txt"]
+        await pilot.press("d")  # the highlighted folder
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkConfirmScreen)
+                         and app.screen.objects == 7, what="the count")
+        dialog = app.screen
+        assert "Type 7 or logs/ to confirm" in str(dialog.query_one("#count").render())
+        await pilot.press("y")  # a key is not enough: it is typed into the field
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#typed").value == "y"
+        await pilot.press("backspace", "6", "enter")  # the wrong count: refused, dialog stays
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#confirm").disabled
+        await pilot.press("backspace", *"logs", "enter")  # the prefix works as well as the count
+        await wait_until(pilot, lambda: keys(client, ui_bucket) == ["other.txt"], what="delete")
 
 
 @run_async
@@ -182,10 +221,15 @@ async def test_read_only_refuses_every_mutation(ui_server, ui_bucket, make_app) 
             assert any(n.startswith(f"{what} is disabled") and "read-only" in n for n in notifications(app))
         await app.workers.wait_for_complete()
         assert keys(client, ui_bucket) == ["file.txt"]
-        # the service refuses too, even when called directly
-        app.service.delete_objects(ui_bucket, ["file.txt"])
-        await app.workers.wait_for_complete()
-        await wait_until(pilot, lambda: any("ReadOnly" in n for n in notifications(app)), what="refusal")
+        # the bulk-job gate refuses too, even when called directly
+        from minbrowse.ui.jobs.bulk_jobs import Picked, delete_job
+
+        before = len(app.transfers.jobs())
+        app._queue_bulk("delete", "delete file.txt",
+                        delete_job(app.client, ui_bucket, [Picked("file.txt", 1)]), ui_bucket, "")
+        await pilot.pause()
+        assert len(app.transfers.jobs()) == before
+        assert sum("Delete is disabled" in n for n in notifications(app)) == 2
         assert keys(client, ui_bucket) == ["file.txt"]
 
 

@@ -167,27 +167,68 @@ class ActionsMixin:
             self.notify("Nothing selected", severity="warning", markup=False)
         return entries
 
+    def _picked(self: "AppHost", entries: list[Any]) -> list[Any]:
+        from ..jobs.bulk_jobs import Picked
+
+        return [Picked(e.key, int(e.size or 0), e.is_dir) for e in entries]
+
+    def _items_text(self: "AppHost", head: str, entries: list[Any]) -> Text:
+        body = Text(head + "\n")
+        for entry in entries[:12]:
+            body.append("\n  " + escape_control(entry.key) + ("  (folder: everything under it)"
+                                                                 if entry.is_dir else ""))
+        if len(entries) > 12:
+            body.append(f"\n  … and {len(entries) - 12} more")
+        return body
+
+    def _queue_bulk(self: "AppHost", kind: str, title: str, job: Any, bucket: str,
+                    prefix: str) -> None:
+        if self.refuse_read_only(kind.title()):  # the gate every bulk job passes
+            return
+        job_id = self.transfers.bulk(kind, title, job, bucket=bucket, prefix=prefix)
+        self.notify(escape_control(f"{title}: job #{job_id} (transfers: T)"), markup=False)
+
+    def _confirm_bulk(self: "AppHost", title: str, body: Text, verb: str, bucket: str,
+                      entries: list[Any], run: Any, *, destructive: bool,
+                      always_ask: bool = False) -> None:
+        """Count the selection (dry run) and confirm; a copy, move or rename of a few files
+        (no folder: nothing unseen) runs at once, a delete always asks (`always_ask`)."""
+        from ..jobs.bulk_jobs import TYPED_CONFIRM_ABOVE
+        from ..screens.bulk_confirm import BulkConfirmScreen
+
+        if (not always_ask and not any(e.is_dir for e in entries)
+                and len(entries) <= TYPED_CONFIRM_ABOVE):
+            run()
+            return
+        folders = [e.key for e in entries if e.is_dir]
+        word = folders[0] if len(entries) == 1 and folders else (self.location.prefix or bucket)
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                run()
+
+        self.push_screen(BulkConfirmScreen(self.service, title, body, verb, bucket,
+                                           self._picked(entries), word=word,
+                                           destructive=destructive), done)
+
     def action_delete(self: "AppHost") -> None:
         if self.refuse_read_only("Delete"):
             return
         entries = self._selection()
         if not entries:
             return
-        from ..screens.confirm import ConfirmScreen
+        from ..jobs.bulk_jobs import delete_job
 
-        body = Text(f"Delete {len(entries)} item(s) from s3://{escape_control(self.location.bucket)}?\n")
-        for entry in entries[:12]:
-            body.append("\n  " + escape_control(entry.key) + ("  (folder: everything under it)"
-                                                                 if entry.is_dir else ""))
-        if len(entries) > 12:
-            body.append(f"\n  … and {len(entries) - 12} more")
-        bucket = self.location.bucket
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self.service.delete_objects(bucket, [e.key for e in entries])
-
-        self.push_screen(ConfirmScreen("Delete objects", body), done)
+        bucket, prefix, client = self.location.bucket, self.location.prefix, self.client
+        body = self._items_text(f"Delete {len(entries)} item(s) from "
+                                f"s3://{escape_control(bucket)}?", entries)
+        title = f"Delete {len(entries)} item(s) of s3://{bucket}/{prefix}"
+        self._confirm_bulk("Delete objects", body, "Delete", bucket, entries,
+                           lambda: self._queue_bulk("delete", title,
+                                                    delete_job(client, bucket,
+                                                               self._picked(entries)),
+                                                    bucket, prefix),
+                           destructive=True, always_ask=True)
 
     def _copy_or_move(self: "AppHost", move: bool) -> None:
         verb = "Move" if move else "Copy"
@@ -196,26 +237,38 @@ class ActionsMixin:
         entries = self._selection()
         if not entries:
             return
+        from ..jobs.bulk_jobs import copy_job, overlap_error
         from ..screens.prompt import PromptScreen
 
-        source = self.location
+        source, client = self.location, self.client
+        picked = self._picked(entries)
+
+        def target_of(value: str) -> Location:
+            full = value if value.startswith("s3://") else f"s3://{source.bucket}/{value}"
+            target, _ = parse_location(full if full.endswith("/") else full + "/")
+            return target
 
         def validate(value: str) -> str | None:
-            target, _ = parse_location(value if value.startswith("s3://")
-                                       else f"s3://{source.bucket}/{value}")
+            target = target_of(value)
             if not target.bucket:
                 return "give s3://bucket/prefix/ or a prefix/ in this bucket"
-            return None
+            return overlap_error(source.bucket, picked, target.bucket, target.prefix,
+                                 source.prefix)
 
         def done(value: str | None) -> None:
             if not value:
                 return
-            full = value if value.startswith("s3://") else f"s3://{source.bucket}/{value}"
-            if not full.endswith("/"):
-                full += "/"
-            target, _ = parse_location(full)
-            self.service.copy_objects(source.bucket, [e.key for e in entries], source.prefix,
-                                      target.bucket, target.prefix, move=move)
+            target = target_of(value)
+            where = f"s3://{target.bucket}/{target.prefix}"
+            title = f"{verb} {len(entries)} item(s) of {source} → {where}"
+            job = copy_job(client, source.bucket, picked, source.prefix, target.bucket,
+                           target.prefix, move=move)
+            body = self._items_text(f"{verb} {len(entries)} item(s) to "
+                                    f"{escape_control(where)}?", entries)
+            self._confirm_bulk(f"{verb} objects", body, verb, source.bucket, entries,
+                               lambda: self._queue_bulk(verb.lower(), title, job, source.bucket,
+                                                        source.prefix),
+                               destructive=move)
 
         self.push_screen(PromptScreen(f"{verb} {len(entries)} item(s)",
                                       "Destination (s3://bucket/prefix/, or prefix/ in this bucket):",
@@ -233,13 +286,17 @@ class ActionsMixin:
         entry = self.listing.current_entry() if self._need_bucket() else None
         if entry is None:
             return
+        from ..jobs.bulk_jobs import rename_job
         from ..screens.prompt import PromptScreen
 
-        prefix = self.location.prefix
+        prefix, client = self.location.prefix, self.client
 
         def validate(value: str) -> str | None:
             if not value or value.strip("/") == "":
                 return "the new name must not be empty"
+            new_key = prefix + value
+            if entry.is_dir and (new_key.rstrip("/") + "/").startswith(entry.key):
+                return "a folder cannot be renamed into itself"
             return None
 
         def done(value: str | None) -> None:
@@ -248,7 +305,14 @@ class ActionsMixin:
             new_key = prefix + value
             if entry.is_dir and not new_key.endswith("/"):
                 new_key += "/"
-            self.service.rename(entry.bucket, entry.key, new_key)
+            title = f"Rename s3://{entry.bucket}/{entry.key} → {new_key}"
+            job = rename_job(client, entry.bucket, self._picked([entry])[0], new_key)
+            body = self._items_text(f"Rename to {escape_control(new_key)} (copy, then delete "
+                                    "each source)?", [entry])
+            self._confirm_bulk("Rename", body, "Rename", entry.bucket, [entry],
+                               lambda: self._queue_bulk("rename", title, job, entry.bucket,
+                                                        prefix),
+                               destructive=True)
 
         self.push_screen(PromptScreen("Rename", f"New name for {escape_control(entry.key)}:",
                                       entry.name, validate), done)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.models import parse_location
 from ..core.safe_text import escape_control
-from ..jobs.transfer_bridge import JobSnapshot, JobState, SkippedKey, TransferBridge, TransferChanged
+from ..jobs.bulk_jobs import report_lines
+from ..jobs.transfer_bridge import BulkReport, JobSnapshot, JobState, SkippedKey, TransferBridge, TransferChanged
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import AppHost
@@ -25,6 +26,11 @@ def _summary(job: JobSnapshot) -> str:
     parts = [f"#{job.id} {job.state.value}: {job.title}"]
     if isinstance(result, SkippedKey):  # a single file or object that was not needed
         parts.append(f"skipped: {result.reason}")
+    if isinstance(result, BulkReport):  # delete / copy / move / rename: counts, not lists
+        parts.append(report_lines(result)[0])
+        if job.error:
+            parts.append(job.error)
+        return " · ".join(parts)
     for label in ("uploaded", "downloaded", "skipped", "failed"):
         items = getattr(result, label, None)
         if items:
@@ -154,7 +160,8 @@ class TransfersMixin:
         self.notify(escape_control(_summary(job)), title="Transfer", severity=severity,
                     markup=False, timeout=6)
         context: dict[str, Any] = self.transfers.context.pop(job.id, {})
-        if (context.get("refresh") and job.state is not JobState.CANCELLED
+        if (context.get("refresh")
+                and (context.get("always_refresh") or job.state is not JobState.CANCELLED)
                 and context.get("bucket") == self.location.bucket
                 and context.get("prefix") == self.location.prefix):
             self.action_refresh()

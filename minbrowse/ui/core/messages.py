@@ -101,6 +101,21 @@ class UsageProgress(Message):
         return isinstance(message, UsageProgress) and not message.usage.done
 
 
+class SelectionCounted(Message):
+    """The dry run of a bulk job: objects and bytes counted so far (`done` once complete,
+    `error` if the listing failed). A newer running count replaces a queued older one."""
+
+    def __init__(self, objects: int, nbytes: int, done: bool, error: str = "") -> None:
+        super().__init__()
+        self.objects = objects
+        self.nbytes = nbytes
+        self.done = done
+        self.error = error
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SelectionCounted) and not message.done
+
+
 class ActionDone(Message):
     """A mutating action finished; `message` is plain text, `refresh` asks for a reload."""
 

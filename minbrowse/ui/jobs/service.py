@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from textual.app import App
 from textual.message import Message
@@ -28,11 +28,15 @@ from ..core.messages import (
     ListingDone,
     ListingPage,
     PreviewLoaded,
+    SelectionCounted,
     ServiceFailure,
     TreeChildrenLoaded,
     UsageProgress,
 )
+from minbrowse.transfer import PrefixSummary, delete_prefix
+
 from ..listing.pages import RowPage, stream_pages
+from .bulk_jobs import Picked, count_selection
 from ..core.models import Detail, DetailSection, Location, PreviewData, Usage
 
 log = logging.getLogger("minbrowse.ui.jobs.service")
@@ -43,7 +47,6 @@ PAGES_IN_FLIGHT = 2
 PAGE_YIELD = 0.0  # seconds; sleep(0) still releases the GIL to the event loop
 PREVIEW_BYTES = 64 * 1024
 TREE_SCAN_LIMIT = 5000
-DELETE_BATCH = 1000
 
 
 def _cancelled() -> bool:
@@ -51,6 +54,27 @@ def _cancelled() -> bool:
         return get_current_worker().is_cancelled
     except Exception:  # not inside a worker (direct call in tests)
         return False
+
+
+class _WorkerCancel:
+    """A cancel token that reads the worker it was made in (made inside the job), so the
+    engine's own threads see that worker's cancellation too."""
+
+    def __init__(self) -> None:
+        try:
+            self._worker: Any = get_current_worker()
+        except Exception:  # not inside a worker (direct call in tests)
+            self._worker = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._worker is not None and self._worker.is_cancelled
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            from minbrowse.s3.errors import Cancelled
+
+            raise Cancelled("cancelled")
 
 
 class S3Service:
@@ -258,94 +282,38 @@ class S3Service:
     def remove_bucket(self, name: str, empty_first: bool) -> None:
         def job() -> None:
             if empty_first:
-                listing = self.client.list_objects(name, recursive=True, include_version=True)
-                failed = self._delete_many(name, ((o.object_name, getattr(o, "version_id", None))
-                                                  for o in listing))
-                if failed:
-                    raise RuntimeError(f"{failed} object(s) could not be deleted; bucket kept")
+                emptied = delete_prefix(self.client, name, "", versions=True,
+                                        cancel=_WorkerCancel())
+                if emptied.failed_count or emptied.cancelled:
+                    first = emptied.failed[0] if emptied.failed else None
+                    raise RuntimeError(
+                        f"{emptied.failed_count} object(s) could not be deleted; bucket kept"
+                        + (f" (first: {first.key}: {first.error})" if first else ""))
             self.client.remove_bucket(name)
             self.post(ActionDone("remove bucket", f"Removed bucket {name}"))
 
         self._submit("remove bucket", "action", job, exclusive=False, mutating=True)
 
-    def _expand(self, bucket: str, keys: Iterable[str]) -> Iterable[str]:
-        """Keys as given, with every folder (ending in '/') expanded recursively."""
-        for key in keys:
-            if key.endswith("/"):
-                for obj in self.client.list_objects(bucket, prefix=key, recursive=True):
-                    yield obj.object_name
-            else:
-                yield key
-
-    def _delete_many(self, bucket: str, items: Iterable[tuple[str, str | None]]) -> int:
-        from minbrowse.s3.deleteobjects import DeleteObject
-
-        failed = 0
-        batch: list = []
-
-        def flush() -> int:
-            errors = list(self.client.remove_objects(bucket, batch))
-            for err in errors:
-                log.info("delete failed: %s %s", getattr(err, "code", ""), getattr(err, "name", ""))
-            batch.clear()
-            return len(errors)
-
-        for name, version in items:
-            batch.append(DeleteObject(name, version) if version and version != "null"
-                         else DeleteObject(name))
-            if len(batch) >= DELETE_BATCH:
-                failed += flush()
-        if batch:
-            failed += flush()
-        return failed
-
-    def delete_objects(self, bucket: str, keys: list[str]) -> None:
-        def job() -> None:
-            names = list(self._expand(bucket, keys))
-            failed = self._delete_many(bucket, ((n, None) for n in names))
-            done = len(names) - failed
-            self.post(ActionDone("delete", f"Deleted {done} object(s)"
-                                 + (f", {failed} failed" if failed else ""), warning=bool(failed)))
-
-        self._submit("delete", "action", job, exclusive=False, mutating=True)
-
-    def copy_objects(self, bucket: str, keys: list[str], source_prefix: str,
-                     dest_bucket: str, dest_prefix: str, *, move: bool) -> None:
-        """Server-side copy of keys (folders recursively) to dest_prefix + their relative name."""
-        verb = "move" if move else "copy"
+    def count_selection(self, reply_to: Any, bucket: str, picked: list[Picked]) -> Any:
+        """The dry run of a bulk job: count the selection's objects and bytes on a worker,
+        `SelectionCounted` to `reply_to` as it goes. Returns the worker (cancel() stops it)."""
 
         def job() -> None:
-            from minbrowse.s3.copysource import CopySource
+            def send(summary: PrefixSummary) -> None:
+                reply_to.post_message(SelectionCounted(summary.objects, summary.bytes, False))
 
-            copied: list[str] = []
-            for key in self._expand(bucket, keys):
-                relative = key[len(source_prefix):] if key.startswith(source_prefix) else key
-                target = dest_prefix + relative
-                if dest_bucket == bucket and target == key:
-                    continue
-                self.client.copy_object(dest_bucket, target, CopySource(bucket, key))
-                copied.append(key)
-            if move and copied:
-                self._delete_many(bucket, ((k, None) for k in copied))
-            self.post(ActionDone(verb, f"{verb.title()}d {len(copied)} object(s) to "
-                                       f"s3://{dest_bucket}/{dest_prefix}"))
+            try:
+                summary = count_selection(self.client, bucket, picked, cancel=_WorkerCancel(),
+                                          on_progress=send)
+            except Exception as exc:  # noqa: BLE001 - shown in the dialog
+                code, message = describe_error(exc)
+                reply_to.post_message(SelectionCounted(0, 0, True, f"{code}: {message}"))
+                return
+            if not summary.cancelled:
+                reply_to.post_message(SelectionCounted(summary.objects, summary.bytes, True))
 
-        self._submit(verb, "action", job, exclusive=False, mutating=True)
-
-    def rename(self, bucket: str, key: str, new_key: str) -> None:
-        """Rename an object (or a folder, recursively) by copy then delete."""
-
-        def job() -> None:
-            from minbrowse.s3.copysource import CopySource
-
-            sources = list(self._expand(bucket, [key]))
-            for source in sources:
-                target = new_key + source[len(key):]
-                self.client.copy_object(bucket, target, CopySource(bucket, source))
-            self._delete_many(bucket, ((s, None) for s in sources))
-            self.post(ActionDone("rename", f"Renamed {len(sources)} object(s) to {new_key}"))
-
-        self._submit("rename", "action", job, exclusive=False, mutating=True)
+        return self.app.run_worker(job, name="count selection", group="s3-count",
+                                   exclusive=True, thread=True, exit_on_error=False)
 
     # ---- configuration editors (minbrowse.ui.editors) -----------------------------------------
 

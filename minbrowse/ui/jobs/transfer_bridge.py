@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 from textual.message import Message
 
 from minbrowse.transfer import (
+    BulkReport,
     Cancelled,
     ExistingFilePolicy,
     ExistingObjectPolicy,
@@ -30,7 +31,7 @@ from minbrowse.transfer import (
 )
 from minbrowse.transfer.download import as_tracker
 
-__all__ = ["ExistingFilePolicy", "ExistingObjectPolicy", "JobSnapshot", "JobState", "SkippedKey",
+__all__ = ["BulkReport", "ExistingFilePolicy", "ExistingObjectPolicy", "JobSnapshot", "JobState", "SkippedKey",
            "TransferBridge", "TransferChanged"]
 
 
@@ -140,6 +141,15 @@ class TransferBridge:
                                 f"{label}:{dst_bucket}/{dst_prefix}", run)
         self.context[job] = {"bucket": dst_bucket, "prefix": dst_prefix, "refresh": False}
         return job
+
+    def bulk(self, kind: str, title: str, job: Callable[[Any, Any], Any], *, bucket: str,
+             prefix: str) -> int:
+        """Queue a bulk job (`bulk_jobs`: delete, copy, move, rename); the listing of
+        `bucket`/`prefix` is refreshed when it ends (also when cancelled: part is done)."""
+        job_id = self.queue.submit(kind, title, job)
+        self.context[job_id] = {"bucket": bucket, "prefix": prefix, "refresh": True,
+                                "always_refresh": True}
+        return job_id
 
     def cancel(self, job_id: int) -> bool:
         return self.queue.cancel(job_id)

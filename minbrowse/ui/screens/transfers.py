@@ -1,6 +1,7 @@
 """The transfers screen: every queued/running/finished transfer with a progress bar each.
 
-Rows show the title, state, a bar, and bytes / files / rate / ETA through humanize. The
+Rows show the title, state, a bar, and bytes / files / rate / ETA through humanize (bulk
+jobs: objects, objects/s, the engine's note, and at the end their failures per key). The
 screen reads snapshots from a `source` (the app's `TransferBridge`, or fixed data in
 snapshot tests) and is updated by `update_job` as `TransferChanged` messages arrive.
 Keys: ↑/↓ move, x cancels the highlighted transfer, C clears finished ones, Esc/T closes.
@@ -21,7 +22,8 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from ..core.format import human_size
 from ..core.safe_text import escape_control
-from ..jobs.transfer_bridge import JobSnapshot, JobState
+from ..jobs.bulk_jobs import report_lines
+from ..jobs.transfer_bridge import BulkReport, JobSnapshot, JobState
 
 STATE_LABELS = {
     JobState.QUEUED: ("queued", "dim"),
@@ -38,11 +40,47 @@ class TransferSource(Protocol):
     def clear_finished(self) -> None: ...
 
 
+BULK_KINDS = ("delete", "copy", "move", "rename")
+
+
+def bulk_progress_text(job: JobSnapshot) -> str:
+    """'1,200 of 5,000+ objects · 1.2 MiB of 4.9 MiB · 310 objects/s · 300.0 KiB/s · ETA …'."""
+    progress = job.progress
+    total = f"{progress.files_total:,}" + ("" if progress.total_known else "+")
+    parts = [f"{progress.files_done:,} of {total} objects"]
+    if progress.files_failed:
+        parts[0] += f" ({progress.files_failed:,} failed)"
+    if progress.bytes_total:
+        parts.append(f"{human_size(progress.bytes_done)} of {human_size(progress.bytes_total)}")
+    if job.state is JobState.RUNNING:
+        parts.append(f"{progress.files_rate:,.0f} objects/s")
+        if progress.rate:
+            parts.append(f"{human_size(int(progress.rate))}/s")
+        if progress.eta is not None and progress.total_known:
+            parts.append(f"ETA {humanize.naturaldelta(progress.eta)}")
+        if progress.note:
+            parts.append(progress.note)
+    elif job.state.finished and job.started is not None and job.finished is not None:
+        parts.append(f"took {humanize.naturaldelta(max(job.finished - job.started, 0.0))}")
+    return " · ".join(parts)
+
+
+def outcome_text(job: JobSnapshot) -> str:
+    """A finished bulk job's report (counts, notes, failures per key); else the error."""
+    if isinstance(job.result, BulkReport) and job.state.finished:
+        lines = report_lines(job.result)
+        return "\n".join(lines if job.result.failed_count or job.result.notes
+                         or job.result.not_started else [])
+    return job.error or ""
+
+
 def progress_text(job: JobSnapshot) -> str:
     """'1.0 MiB of 4.0 MiB · 2 of 5 files · 512.0 KiB/s · ETA 6 seconds' (state-aware)."""
     progress = job.progress
     if job.state is JobState.QUEUED:
         return "waiting to start"
+    if job.kind in BULK_KINDS:
+        return bulk_progress_text(job)
     parts = []
     total = human_size(progress.bytes_total) if progress.total_known else \
         f"{human_size(progress.bytes_total)}+"
@@ -107,8 +145,9 @@ class TransferRow(Widget, can_focus=True):
             bar.update(total=max(progress.bytes_total, 1), progress=progress.bytes_done)
         self.query_one(".details", Static).update(Text(progress_text(job)))
         error = self.query_one(".error", Static)
-        error.update(Text(escape_control(job.error or "")))
-        error.display = bool(job.error)
+        outcome = outcome_text(job)
+        error.update(Text(escape_control(outcome, keep_newlines=True)))
+        error.display = bool(outcome)
 
 
 class TransfersScreen(Screen[None]):
