@@ -28,11 +28,13 @@ bench: $(STAMP)
 # tool and transfers modals come from their snapshot tests (same fixed app states), re-run here.
 screenshots: $(STAMP)
 	$(BIN)/python -m minbrowse.ui.screenshots.render screenshots
-	$(BIN)/python -m pytest -q tests/ui/editors/test_editor_snapshots.py tests/ui/tools/test_tool_snapshots.py tests/ui/test_transfers_units.py --snapshot-update
+	$(BIN)/python -m pytest -q tests/ui/editors/test_editor_snapshots.py tests/ui/tools/test_tool_snapshots.py tests/ui/test_transfers_units.py tests/ui/test_layout_80x24.py --snapshot-update
 	mkdir -p screenshots/editors screenshots/tools
 	for f in tests/ui/editors/__snapshots__/*/*.svg; do n=$$(basename "$$f" .svg | sed -E 's/.*\[(.*)\]/\1/; s/^test_//'); cp "$$f" "screenshots/editors/$$n.svg"; done
 	for f in tests/ui/tools/__snapshots__/*/*.svg; do n=$$(basename "$$f" .svg | sed -E 's/.*\[(.*)\]/\1/'); cp "$$f" "screenshots/tools/$$n.svg"; done
-	cp tests/ui/__snapshots__/test_transfers_units/*.svg screenshots/transfers.svg
+	cp tests/ui/__snapshots__/test_transfers_units/test_transfers_screen_snapshot.svg screenshots/transfers.svg
+	cp tests/ui/__snapshots__/test_transfers_units/test_transfers_screen_bulk_jobs_snapshot.svg screenshots/transfers_bulk.svg
+	cp tests/ui/__snapshots__/test_layout_80x24/*.svg screenshots/ && cd screenshots && for f in test_*_80x24_snapshot.svg; do mv "$$f" "$$(echo $$f | sed -E 's/^test_(.*)_snapshot/\1/')"; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

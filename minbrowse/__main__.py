@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", nargs="?", const=DEFAULT_DEBUG_FILE, metavar="FILE",
                         help=f"write a redacted HTTP trace and the app log to FILE "
                              f"(default ./{DEFAULT_DEBUG_FILE})")
+    parser.add_argument("--probe", action="store_true",
+                        help="print what the profile's server is and what each bucket has "
+                             "(read-only), then exit")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -75,6 +78,7 @@ class Launch:
     read_only: bool
     demo: bool
     debug_path: Path | None
+    probe: bool = False
 
 
 def resolve(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> Launch:
@@ -88,6 +92,8 @@ def resolve(argv: Sequence[str] | None = None, env: dict[str, str] | None = None
     debug_path = Path(debug).expanduser() if debug is not None else None
     if debug_path is not None and debug_path.is_dir():
         raise UsageError(f"--debug {debug_path} is a directory; name a file")
+    if args.demo and args.probe:
+        raise UsageError("--probe needs a profile's server, not --demo")
     if args.demo:
         if args.profile or args.config:
             raise UsageError("--demo cannot be combined with --profile or --config")
@@ -102,7 +108,7 @@ def resolve(argv: Sequence[str] | None = None, env: dict[str, str] | None = None
             f"no profiles found; create {config.config_path} (see config.example.toml), "
             "set AWS_ENDPOINT_URL, add an mc alias, or try --demo"
         )
-    return Launch(config, profile, location, args.read_only, False, debug_path)
+    return Launch(config, profile, location, args.read_only, False, debug_path, args.probe)
 
 
 def _run_app(config: AppConfig, profile: Profile, launch: Launch,
@@ -138,6 +144,21 @@ def _run_demo(launch: Launch) -> int:
         return _run_app(config, profile, launch, exit_signals=_DEMO_EXIT_SIGNALS)
 
 
+def _printable(text: str) -> str:
+    """Keys and names from a server, safe to print: control characters escaped."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(text))
+
+
+def _run_probe(config: AppConfig, profile: Profile) -> int:
+    from minbrowse.capabilities.table import run_probe
+
+    scheme = "https" if profile.secure else "http"
+    client = config.client_for(profile)
+    print(f"profile:  {_printable(profile.name)}")
+    return run_probe(client, f"{scheme}://{profile.endpoint}",
+                     lambda line: print(line, flush=True), _printable)
+
+
 def _fail(message: str, status: int) -> int:
     first = message.strip().splitlines()[0] if message.strip() else "error"
     print(f"{PROG}: error: {first}", file=sys.stderr)
@@ -153,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert launch.config is not None and launch.profile is not None
         for warning in launch.config.warnings:
             print(f"{PROG}: warning: {warning}", file=sys.stderr)
+        if launch.probe:
+            return _run_probe(launch.config, launch.profile)
         return _run_app(launch.config, launch.profile, launch)
     except UsageError as exc:
         return _fail(f"{exc} (see {PROG} --help)", EXIT_USAGE)

@@ -1,7 +1,10 @@
-"""Session-wide pytest fixtures: real S3 servers (SeaweedFS, SeaweedFS+TLS, moto) and buckets.
+"""Session-wide pytest fixtures: real S3 servers (SeaweedFS, SeaweedFS+TLS, moto, Ceph RGW).
 
 Each server starts at most once per session, on free loopback ports, only when a test
 asks for it; teardown always stops it (SIGTERM, then SIGKILL of its process group).
+Ceph's radosgw takes ~15 s to come up, so when the machine has its packages it starts on a
+thread as the session begins (while the other servers' tests run) and `rgw` waits for it;
+without the packages the RGW cases skip, naming them (`.ci/run` installs them).
 Server logs live in the pytest temp dir and their tail is shown when a start fails.
 """
 
@@ -50,6 +53,37 @@ def pytest_configure(config: pytest.Config) -> None:
     and no server outlives pytest; an already installed handler is left alone."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+
+
+_RGW: dict[str, object] = {}
+
+
+def _wants_rgw(session: pytest.Session) -> bool:
+    return any("[rgw" in item.nodeid or "rgw" in getattr(item, "fixturenames", ())
+               for item in session.items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start Ceph RGW on a thread now if any collected test will use it."""
+    from rgw_cluster import RgwCluster, missing_binaries
+
+    if missing_binaries() or not _wants_rgw(session) or _RGW:
+        return
+    import tempfile
+
+    state = Path(tempfile.mkdtemp(prefix="minbrowse-rgw-"))
+    cluster = RgwCluster(state)
+    cluster.start_in_background()
+    _RGW["cluster"] = cluster
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cluster = _RGW.pop("cluster", None)
+    if cluster is not None:
+        import shutil
+
+        cluster.stop()  # type: ignore[attr-defined]
+        shutil.rmtree(cluster.state, ignore_errors=True)  # type: ignore[attr-defined]
 
 
 def _start_seaweed(
@@ -127,12 +161,38 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
         server.stop()
 
 
-_FIXTURE_FOR = {"seaweedfs": "seaweed", "moto": "moto"}
+@pytest.fixture(scope="session")
+def rgw() -> ServerInfo:
+    """Ceph's RADOS Gateway (one-node cluster, memstore), started at collection time."""
+    from rgw_cluster import ACCESS_KEY, SECRET_KEY, missing_binaries
+
+    missing = missing_binaries()
+    if missing:
+        pytest.skip(f"Ceph RGW not installed ({', '.join(missing)} missing): apt-get install "
+                    "radosgw ceph-mon ceph-osd ceph-common (.ci/run does)")
+    cluster = _RGW.get("cluster")
+    if cluster is None:  # collected without it (e.g. -k): start it now
+        import tempfile
+
+        from rgw_cluster import RgwCluster
+
+        cluster = RgwCluster(Path(tempfile.mkdtemp(prefix="minbrowse-rgw-")))
+        cluster.start_in_background()
+        _RGW["cluster"] = cluster
+    try:
+        cluster.wait(300)  # type: ignore[attr-defined]
+    except RuntimeError as exc:
+        pytest.fail(f"Ceph RGW failed to start: {exc}", pytrace=False)
+    return ServerInfo(name="rgw", endpoint=cluster.endpoint,  # type: ignore[attr-defined]
+                      access_key=ACCESS_KEY, secret_key=SECRET_KEY, secure=False)
 
 
-@pytest.fixture(params=["seaweedfs", "moto"])
+_FIXTURE_FOR = {"seaweedfs": "seaweed", "moto": "moto", "rgw": "rgw"}
+
+
+@pytest.fixture(params=["seaweedfs", "moto", "rgw"])
 def server(request: pytest.FixtureRequest) -> ServerInfo:
-    """Each test using this runs once against SeaweedFS and once against moto."""
+    """Each test using this runs against SeaweedFS, moto and Ceph RGW."""
     return request.getfixturevalue(_FIXTURE_FOR[request.param])
 
 

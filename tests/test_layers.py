@@ -1,6 +1,7 @@
 """The layer rules of ARCHITECTURE.md, checked on the source (AST) of every minbrowse module.
 
-minbrowse.s3 <- minbrowse.transfer <- minbrowse.ui; only the UI imports textual; inside the
+minbrowse.s3 <- minbrowse.transfer <- minbrowse.ui (and minbrowse.s3 <- minbrowse.capabilities,
+headless too); only the UI imports textual; inside the
 UI only the service (and the app entry that builds clients) reaches minbrowse.s3 /
 minbrowse.transfer; nothing imports the test oracles (minio, boto3, botocore, moto).
 """
@@ -81,6 +82,9 @@ def violations(modules: dict[str, set[str]]) -> list[str]:
             forbid(("textual", "rich", "minbrowse.transfer", "minbrowse.ui"), "s3 is the bottom layer")
         if name == "minbrowse.transfer" or name.startswith("minbrowse.transfer."):
             forbid(("textual", "rich", "minbrowse.ui"), "transfer is headless")
+        if name == "minbrowse.capabilities" or name.startswith("minbrowse.capabilities."):
+            forbid(("textual", "rich", "minbrowse.ui", "minbrowse.transfer"),
+                   "the capability probe is headless and stands on minbrowse.s3 alone")
         in_ui = name == "minbrowse.ui" or name.startswith("minbrowse.ui.")
         if not in_ui:
             forbid(("textual",), "only the UI layer imports textual")
@@ -112,6 +116,8 @@ def test_layers_are_respected() -> None:
          "imports minbrowse.transfer"),
         ("minbrowse.embedded.seaweedfs", "import botocore.session", "imports botocore"),
         ("minbrowse.ui.app", "import minio", "imports minio"),
+        ("minbrowse.capabilities.probe", "from minbrowse.ui.core import errors",
+         "imports minbrowse.ui.core"),
     ],
 )
 def test_checker_catches_violations(module: str, source: str, expected: str) -> None:

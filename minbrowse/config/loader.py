@@ -17,7 +17,7 @@ from typing import Any
 from minbrowse.config.discovery import discover
 from minbrowse.config.errors import ConfigError, error_at, read_toml
 from minbrowse.config.profiles import Profile, ProfileError
-from minbrowse.config.settings import Settings, parse_settings
+from minbrowse.config.settings import Settings, parse_overrides, parse_settings
 
 CONFIG_NAME = "config.toml"
 PROFILES_NAME = "profiles.toml"
@@ -65,6 +65,14 @@ class AppConfig:
         known = ", ".join(self.names) or "none configured"
         raise ConfigError(f"unknown profile {name!r}; known profiles: {known}")
 
+    def settings_for(self, profile: Profile | None) -> Settings:
+        """The settings in force for `profile`: ``[settings]`` with its own overrides."""
+        return self.settings.overridden(getattr(profile, "settings", ()) or ())
+
+    def client_for(self, profile: Profile) -> Any:
+        """A client for `profile` built with its settings (timeouts, part size, pool)."""
+        return profile.make_client(**self.settings_for(profile).client_kwargs())
+
     def start_profile(self) -> Profile | None:
         """`default_profile` if set, else the first profile, else None."""
         if self.default_profile:
@@ -93,7 +101,7 @@ def _permission_warning(path: Path) -> str | None:
 
 
 def parse_profiles(document: Mapping[str, Any], path: Path | None, text: str,
-                   source: str) -> tuple[list[Profile], list[str]]:
+                   source: str, base: Settings | None = None) -> tuple[list[Profile], list[str]]:
     """The ``[profiles.NAME]`` tables of one parsed TOML document."""
     table = document.get("profiles", {})
     if not isinstance(table, dict):
@@ -105,6 +113,11 @@ def parse_profiles(document: Mapping[str, Any], path: Path | None, text: str,
             raise error_at(path, text, where, "must be a table")
         values: dict[str, Any] = {}
         for key, value in entry.items():
+            if key == "settings":  # [profiles.NAME.settings]: this profile's overrides
+                values[key], problems = parse_overrides(value, path, text, where + (key,),
+                                                        base or Settings())
+                warnings += problems
+                continue
             if key not in _PROFILE_KEYS:
                 warnings.append(f"{path}: unknown key profiles.{name}.{key} ignored")
                 continue
@@ -153,9 +166,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] = os.environ, *
     elif explicit or config_path.exists():
         raise ConfigError(f"{config_path}: configuration file not found", path=config_path)
 
-    profiles, problems = parse_profiles(document, config_path, text, "config")
-    warnings += problems
     settings, problems = parse_settings(document.get("settings"), config_path, text)
+    warnings += problems
+    profiles, problems = parse_profiles(document, config_path, text, "config", settings)
     warnings += problems
     default = document.get("default_profile")
     if default is not None and not isinstance(default, str):
@@ -165,7 +178,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] = os.environ, *
     if stored_path.is_file():
         stored_doc, stored_text, problems = _read(stored_path, ("profiles",))
         warnings += problems
-        stored, problems = parse_profiles(stored_doc, stored_path, stored_text, "profiles.toml")
+        stored, problems = parse_profiles(stored_doc, stored_path, stored_text, "profiles.toml",
+                                          settings)
         warnings += problems
         for profile in stored:
             index = next((i for i, p in enumerate(profiles) if p.name == profile.name), None)

@@ -109,6 +109,8 @@ class Profile:
     credentials: str | None = None
     ca_bundle: str | None = None
     source: str = "config"
+    # [profiles.NAME.settings]: (key, value) pairs overriding [settings] for this profile
+    settings: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         check_profile_name(self.name)

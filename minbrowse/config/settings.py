@@ -6,7 +6,7 @@ bad one is reported with its file, line and key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ GiB = 1024 * MiB
 
 @dataclass(frozen=True)
 class Settings:
-    """Application-wide tunables (not per profile)."""
+    """The tunables: application-wide, each overridable per profile (`overridden`)."""
 
     part_size: int = 16 * MiB  # multipart part size, bytes (5 MiB .. 5 GiB)
     multipart_threshold: int = 16 * MiB  # uploads bigger than this go multipart, bytes
@@ -27,6 +27,9 @@ class Settings:
     read_timeout: float = 60.0  # seconds without data before a request fails
     page_size: int = 1000  # keys per listing request (1 .. 1000)
     preview_bytes: int = 64 * 1024  # bytes fetched for a preview (4 KiB .. 1 MiB)
+    # requests one bulk job keeps in flight at most; 0: the engine's own ceilings, with the
+    # number that pays found from the link's latency (minbrowse.transfer.adaptive)
+    bulk_concurrency: int = 0
     # Key overrides as (binding id, keys) pairs, e.g. (("app.delete", "x"),); dict() it.
     keymap: tuple[tuple[str, str], ...] = ()
 
@@ -49,6 +52,14 @@ class Settings:
             "part_size": self.part_size,
         }
 
+    def bulk_kwargs(self) -> dict[str, Any]:
+        """`concurrency=` for the bulk engine's calls, when the user set one."""
+        return {"concurrency": self.bulk_concurrency} if self.bulk_concurrency else {}
+
+    def overridden(self, overrides: tuple[tuple[str, Any], ...]) -> "Settings":
+        """These settings with a profile's ``[profiles.NAME.settings]`` values in place."""
+        return replace(self, **dict(overrides)) if overrides else self
+
 
 _RANGES = (
     ("part_size", 5 * MiB, 5 * GiB),
@@ -58,36 +69,55 @@ _RANGES = (
     ("read_timeout", 0.1, 3600.0),
     ("page_size", 1, 1000),
     ("preview_bytes", 4096, MiB),
+    ("bulk_concurrency", 0, 512),
 )
 _TYPES = {f.name: f.type for f in fields(Settings)}
 
 
-def parse_settings(table: object, path: Path | None, text: str) -> tuple[Settings, list[str]]:
+def parse_settings(table: object, path: Path | None, text: str,
+                   where: tuple[str, ...] = ("settings",),
+                   base: Settings | None = None) -> tuple[Settings, list[str]]:
     """Build Settings from the ``[settings]`` table; return it and warnings for unknown keys."""
-    if table is None:
-        return Settings(), []
-    if not isinstance(table, dict):
-        raise error_at(path, text, ("settings",), "must be a table")
-    values: dict[str, Any] = {}
-    warnings = []
-    for key, value in table.items():
-        if key == "keymap":
-            values[key] = _parse_keymap(value, path, text)
-            continue
-        kind = _TYPES.get(key)
-        if kind is None:
-            warnings.append(f"{path}: unknown key settings.{key} ignored")
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise error_at(path, text, ("settings", key), "must be a number")
-        if kind == "int" and not isinstance(value, int):
-            raise error_at(path, text, ("settings", key), "must be a whole number")
-        values[key] = float(value) if kind == "float" else value
+    values, warnings = _parse_values(table, path, text, where, allow_keymap=True)
     try:
-        return Settings(**values), warnings
+        return (base or Settings()).overridden(tuple(values.items())), warnings
     except ValueError as exc:
         name = str(exc).split(" ", 1)[0]
-        raise error_at(path, text, ("settings", name), str(exc).split(" ", 1)[1]) from None
+        raise error_at(path, text, where + (name,), str(exc).split(" ", 1)[1]) from None
+
+
+def parse_overrides(table: object, path: Path | None, text: str, where: tuple[str, ...],
+                    base: Settings) -> tuple[tuple[tuple[str, Any], ...], list[str]]:
+    """A profile's ``[profiles.NAME.settings]``: (key, value) pairs, checked against `base`
+    (the file's ``[settings]``) so a bad value is reported where it is written."""
+    values, warnings = _parse_values(table, path, text, where, allow_keymap=False)
+    parse_settings(table, path, text, where, base)  # range checks, with the file's line
+    return tuple(values.items()), warnings
+
+
+def _parse_values(table: object, path: Path | None, text: str, where: tuple[str, ...],
+                  allow_keymap: bool) -> tuple[dict[str, Any], list[str]]:
+    if table is None:
+        return {}, []
+    if not isinstance(table, dict):
+        raise error_at(path, text, where, "must be a table")
+    values: dict[str, Any] = {}
+    warnings = []
+    dotted = ".".join(where)
+    for key, value in table.items():
+        if key == "keymap" and allow_keymap:
+            values[key] = _parse_keymap(value, path, text)
+            continue
+        kind = _TYPES.get(key) if key != "keymap" else None
+        if kind is None:
+            warnings.append(f"{path}: unknown key {dotted}.{key} ignored")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise error_at(path, text, where + (key,), "must be a number")
+        if kind == "int" and not isinstance(value, int):
+            raise error_at(path, text, where + (key,), "must be a whole number")
+        values[key] = float(value) if kind == "float" else value
+    return values, warnings
 
 
 def _parse_keymap(table: object, path: Path | None, text: str) -> tuple[tuple[str, str], ...]:

@@ -43,6 +43,8 @@ def profile_table(profile: Profile, *, store_keys: bool) -> dict[str, Any]:
             table["session_token"] = profile.session_token
     if profile.ca_bundle:
         table["ca_bundle"] = profile.ca_bundle
+    if profile.settings:
+        table["settings"] = dict(profile.settings)
     return table
 
 

@@ -100,9 +100,22 @@ def complete(client: "OpsHost", bucket: str, key: str, upload_id: str,
                            headers={"Content-Type": "application/xml"})
     result = parse_xml(resp.content)
     _raise_embedded_error(result, resp, bucket, key)
-    return ObjectWriteResult(bucket, key, resp.headers.get("x-amz-version-id"),
-                             clean_etag(findtext(result, "ETag")) or None,
-                             resp.headers, location=findtext(result, "Location"))
+    version = resp.headers.get("x-amz-version-id")
+    etag = clean_etag(findtext(result, "ETag")) or None
+    if etag is None:
+        # Ceph RGW 16.2 answers <ETag></ETag>: the object's own (HEAD) is the truth
+        etag = _etag_of(client, bucket, key, version)
+    return ObjectWriteResult(bucket, key, version, etag, resp.headers,
+                             location=findtext(result, "Location"))
+
+
+def _etag_of(client: "OpsHost", bucket: str, key: str, version: str | None) -> str | None:
+    query = [("versionId", version)] if version else None
+    try:
+        head = client._request("HEAD", bucket, key, query=query)
+    except S3Error:
+        return None
+    return clean_etag(head.headers.get("ETag")) or None
 
 
 def abort(client: "OpsHost", bucket: str, key: str, upload_id: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from .datatypes import Bucket, Object, parse_buckets, parse_list_page
-from .errors import S3Error
+from .errors import InvalidResponseError, S3Error, ServerError
+from .serverinfo import ServerHello, hello_from
 from .urls import check_bucket_name
 from .versioning import VersioningConfig
 from .xmlutil import SubElement, new_element, parse_xml, to_bytes
@@ -38,6 +39,25 @@ class BucketOps:
     def list_buckets(self: "OpsHost") -> list[Bucket]:
         resp = self._request("GET")
         return parse_buckets(parse_xml(resp.content))
+
+    def server_hello(self: "OpsHost") -> ServerHello:
+        """One signed ListBuckets, kept as the reply's status and headers (not in the seed
+        API): what `serverinfo.identify` names the server from. An S3 error reply (no
+        permission to list, say) is a hello too; a connection failure raises."""
+        try:
+            resp = self._request("GET", retryable=False)
+        except S3Error as exc:
+            reply = exc.response
+            if reply is None:
+                raise
+            return hello_from(reply.status_code, reply.headers, exc.code or "",
+                              getattr(reply, "_content", b"") or b"")
+        except ServerError as exc:  # a 5xx that is no S3 error: a server, but not one we know
+            return hello_from(exc.status_code, {}, f"HTTP {exc.status_code}")
+        except InvalidResponseError as exc:
+            status = exc.code if isinstance(exc.code, int) else 0
+            return hello_from(status, {}, f"unreadable reply (HTTP {status})")
+        return hello_from(resp.status_code, resp.headers, "", resp.content or b"")
 
     def bucket_exists(self: "OpsHost", bucket_name: str) -> bool:
         check_bucket_name(bucket_name)

@@ -17,7 +17,7 @@ from .select import SelectObjectReader, SelectRequest
 from .sse import SSEConfig
 from .urls import check_bucket_name, check_object_name
 from .validation import check_policy_json
-from .xmlutil import marshal
+from .xmlutil import find, marshal
 
 if TYPE_CHECKING:
     from .ops_host import OpsHost
@@ -106,8 +106,16 @@ class ConfigOps:
 
     # -- encryption ----------------------------------------------------------------------
     def get_bucket_encryption(self: "OpsHost", bucket_name: str) -> SSEConfig | None:
-        return self._get_document(bucket_name, "encryption", SSEConfig,
-                                  ("ServerSideEncryptionConfigurationNotFoundError",))
+        check_bucket_name(bucket_name)
+        try:
+            root = self._get_xml(bucket_name, [("encryption", "")])
+        except S3Error as exc:
+            if exc.code == "ServerSideEncryptionConfigurationNotFoundError":
+                return None
+            raise
+        if find(root, "Rule") is None:  # Ceph RGW 16.2: an empty configuration means none
+            return None
+        return SSEConfig.fromxml(root)
 
     def set_bucket_encryption(self: "OpsHost", bucket_name: str, config: SSEConfig) -> None:
         self._set_document(bucket_name, "encryption", config, SSEConfig)

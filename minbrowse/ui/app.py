@@ -26,6 +26,7 @@ from .runtime import debuglog
 from .runtime.gctuning import release_collector, tune_collector
 from .actions.browse import ActionsMixin, copy_with_pyperclip
 from .actions.transfers import TransfersMixin
+from .actions.layout import LayoutMixin
 from .actions.commands import CommandsProvider
 from .editors import wiring as editor_wiring
 from .actions.keymap import app_bindings
@@ -72,7 +73,7 @@ tool_registry.register_all()  # ops tools: palette commands + detail buttons
 DETAIL_DEBOUNCE = 0.15
 
 
-class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
+class MinbrowseApp(TransfersMixin, ActionsMixin, LayoutMixin, App[None]):
     """Keyboard-driven browser for one S3 profile at a time."""
 
     CSS_PATH = "app.tcss"
@@ -93,7 +94,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
                                                              "keymap", None) or {})
         if self.debug_path:
             debuglog.start(self.debug_path, profile)
-        self.client = client if client is not None else profile.make_client()
+        self.client = client if client is not None else self.client_for_profile(profile)
         if self.debug_path:
             debuglog.trace_client(self.client)
         self.service = S3Service(self, self.client, read_only=read_only, clock=clock)
@@ -153,6 +154,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         location, select = self._initial or (Location(), None)
         self.service.list_buckets(-1)  # the tree
         self.navigate(location, select_name=(select[len(location.prefix):] if select else None))
+        self.apply_layout(self.size.width)
         self.listing.focus()
         self.call_after_refresh(tune_collector)  # see gctuning: short GC passes at 1M rows
         # e.g. a config file readable by group or others: say so on screen, not only on stderr
@@ -218,9 +220,15 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, App[None]):
         if self._detail_timer is not None:
             self._detail_timer.stop()
         entry = message.entry
-        if entry is None:
+        if entry is None or not self.detail.display:  # hidden (narrow terminal): no requests
             return
         self._detail_timer = self.set_timer(DETAIL_DEBOUNCE, lambda: self._load_detail(entry))
+
+    def refresh_detail(self) -> None:
+        """Load the detail of the highlighted row now (the pane was just shown)."""
+        entry = self.listing.current_entry()
+        if entry is not None:
+            self._load_detail(entry)
 
     def _load_detail(self, entry: Entry) -> None:
         self.detail_generation += 1

@@ -25,6 +25,7 @@ import pytest
 
 from tests.bench.bench_listing import check_stall
 from tests.bench.listing_probe import TICK, StallMeter
+from tests.ui.pilot_helpers import wait_until
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
 
@@ -33,11 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 async def _until(pilot, condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+    await wait_until(pilot, condition, timeout, what)
 
 
 async def _drive(endpoint: str) -> dict:

@@ -191,6 +191,9 @@ def test_listen_example_against_fake_listen_server(fake_listen_server):
 
 
 def test_encryption_examples(server, bucket):
+    if server.name == "rgw":
+        pytest.skip("server gap: Ceph RGW 16.2 answers InvalidArgument to PUT ?encryption "
+                    "(bucket default encryption)")
     client = server.client()
     client.set_bucket_encryption(bucket, SSEConfig(SseRule.new_sse_s3_rule()))
     config = client.get_bucket_encryption(bucket)

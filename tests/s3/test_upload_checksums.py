@@ -62,7 +62,13 @@ def test_crc32c_is_used_where_the_cpu_computes_it():
     assert CHECKSUM.of(b"hello world") == "yZRlqg=="  # 0xc99465aa, big-endian
 
 
+RGW_NO_CHECKSUMS = ("server gap: Ceph RGW 16.2 neither keeps nor answers S3 checksums "
+                    "(x-amz-checksum-*, added in Reef 18)")
+
+
 def test_a_large_put_over_http_carries_a_checksum_the_server_keeps(server, bucket, algorithm):
+    if server.name == "rgw":
+        pytest.skip(RGW_NO_CHECKSUMS)
     client = server.client()
     data = os.urandom(3 * MiB)
     client.put_object(bucket, "big", io.BytesIO(data), len(data))
@@ -83,6 +89,8 @@ def test_multipart_over_http_checks_every_part_and_the_whole(server, bucket, tmp
     assert result.etag.endswith("-3")
     with client.get_object(bucket, "big") as response:
         assert response.read() == data
+    if server.name == "rgw":
+        pytest.skip(RGW_NO_CHECKSUMS)  # the upload itself works and reads back (above)
     parts = [data[:5 * MiB], data[5 * MiB:10 * MiB], data[10 * MiB:]]
     stored = _stored_checksum(client, bucket, "big", algorithm)
     # the parts' checksums made it into the object's: moto 5.2 leaves out the "-3"

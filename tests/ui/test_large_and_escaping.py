@@ -101,7 +101,7 @@ async def test_help_and_palette_list_every_action() -> None:
     from minbrowse.ui.actions.keymap import APP_ACTIONS
 
     app = make_fake_app(location="s3://reports/", read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(120, 50)) as pilot:  # tall enough for every row unscrolled
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

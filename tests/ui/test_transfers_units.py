@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from minbrowse.transfer import JobSnapshot, JobState, ProgressSnapshot
-from minbrowse.ui.screens.transfers import TransfersScreen, progress_text
+from minbrowse.transfer import BulkReport, FailedItem, JobSnapshot, JobState, ProgressSnapshot
+from minbrowse.ui.screens.transfers import TransfersScreen, outcome_text, progress_text
 from minbrowse.ui.screenshots.render import make_app
 from minbrowse.ui.jobs.transfer_bridge import TransferChanged
 from minbrowse.ui.widgets.path_input import complete_path
@@ -36,12 +36,36 @@ FIXED_JOBS = [
 ]
 
 
+def bulk_progress(done: int, total: int, files: tuple[int, int, int], rate: float,
+                  files_rate: float, eta: float | None, note: str = "",
+                  known: bool = True) -> ProgressSnapshot:
+    return ProgressSnapshot(done, total, files[0], files[1], files[2], rate, eta, 1.0, known,
+                            files_rate=files_rate, note=note)
+
+
+MOVE_REPORT = BulkReport("move", 4_995, 5_115_000,
+                         (FailedItem("logs/2026/locked-1.log", "AccessDenied: Object is WORM protected"),
+                          FailedItem("logs/2026/locked-2.log", "AccessDenied: Object is WORM protected")),
+                         5, 0, False, copied_not_removed=5)
+BULK_JOBS = [
+    JobSnapshot(11, "delete", "Delete 3 item(s) of s3://demo-logs/", JobState.RUNNING,
+                bulk_progress(41 * MiB, 97 * MiB, (41_000, 0, 97_000), 1.2 * MiB, 1180.0, 47.0,
+                              "server asked to slow down 3x: 16 of 64 requests in flight"),
+                created=100.0, started=100.0),
+    JobSnapshot(12, "move", "Move 1 item(s) of s3://demo-logs/ → s3://archive/logs/",
+                JobState.FAILED, bulk_progress(5 * MiB, 5 * MiB, (4_995, 5, 5_000), 0, 0, None),
+                error="5 object(s) failed; first: logs/2026/locked-1.log: AccessDenied",
+                result=MOVE_REPORT, created=100.0, started=100.0, finished=104.0),
+]
+
+
 class FixedSource:
-    def __init__(self) -> None:
+    def __init__(self, jobs: list[JobSnapshot] | None = None) -> None:
         self.cancelled: list[int] = []
+        self.fixed = FIXED_JOBS if jobs is None else jobs
 
     def jobs(self) -> list[JobSnapshot]:
-        return list(FIXED_JOBS)
+        return list(self.fixed)
 
     def cancel(self, job_id: int) -> bool:
         self.cancelled.append(job_id)
@@ -85,6 +109,34 @@ def test_progress_text_uses_humanized_bytes_rate_and_eta() -> None:
     listing = JobSnapshot(6, "download_prefix", "t", JobState.RUNNING,
                           progress(MiB, 2 * MiB, (1, 3), rate=MiB, eta=None, known=False))
     assert progress_text(listing) == "1.0 MiB of 2.0 MiB+ · 1 of 3 files · 1.0 MiB/s"
+
+
+def test_bulk_jobs_say_objects_their_rate_the_note_and_failures_per_key() -> None:
+    assert progress_text(BULK_JOBS[0]) == (
+        "41,000 of 97,000 objects · 41.0 MiB of 97.0 MiB · 1,180 objects/s · 1.2 MiB/s · "
+        "ETA 47 seconds · server asked to slow down 3x: 16 of 64 requests in flight")
+    assert progress_text(BULK_JOBS[1]) == \
+        "4,995 of 5,000 objects (5 failed) · 5.0 MiB of 5.0 MiB · took 4 seconds"
+    assert outcome_text(BULK_JOBS[1]).splitlines() == [
+        "4,995 object(s) moved, 5 failed",
+        "5 copied but still at the source too",
+        "logs/2026/locked-1.log: AccessDenied: Object is WORM protected",
+        "logs/2026/locked-2.log: AccessDenied: Object is WORM protected",
+        "… and 3 more failures",
+    ]
+    done = BulkReport("delete", 10, 100, (), 0, 0, False)
+    finished = JobSnapshot(13, "delete", "t", JobState.DONE, BULK_JOBS[1].progress, result=done)
+    assert outcome_text(finished) == ""  # nothing to say beyond the progress line
+
+
+def test_transfers_screen_bulk_jobs_snapshot(snap_compare) -> None:
+    async def open_screen(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.app.push_screen(TransfersScreen(FixedSource(BULK_JOBS)))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(location="s3://reports/"), terminal_size=(120, 36),
+                        run_before=open_screen)
 
 
 def test_transfers_screen_snapshot(snap_compare) -> None:

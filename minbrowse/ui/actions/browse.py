@@ -45,6 +45,22 @@ class ActionsMixin:
             return True
         return False
 
+    def feature_unavailable(self: "AppHost", name: str) -> str:
+        """Why feature `name` cannot be used on the bucket on screen, from what the probe
+        found ("" when usable or not probed yet): the palette greys such editors."""
+        bucket = self.location.bucket
+        if bucket is None:
+            entry = self.listing.current_entry()
+            bucket = entry.name if entry is not None else None
+        found = self.service.known_feature(bucket, name) if bucket else None
+        if found is None:
+            return ""
+        if found.state.value in ("not supported", "no permission"):
+            return found.reason
+        if name == "object lock" and found.state.value == "off":
+            return "object lock is not enabled on this bucket"
+        return ""
+
     def _need_bucket(self: "AppHost") -> bool:
         if self.location.bucket is None:
             self.notify("Open a bucket first", severity="warning", markup=False)
@@ -58,15 +74,13 @@ class ActionsMixin:
 
         self.push_screen(HelpScreen())
 
-    def action_focus_tree(self: "AppHost") -> None:
-        self.tree_widget.focus()
-
     def action_focus_listing(self: "AppHost") -> None:
         self.listing.focus()
 
     # ---- listing --------------------------------------------------------------------------
 
     def action_refresh(self: "AppHost") -> None:
+        self.service.forget_capabilities()  # features are probed again on the next detail
         current = self.listing.current_entry()
         self.service.list_buckets(-1)
         self.navigate(self.location, select_name=current.name if current else None, search=self.search)
@@ -226,7 +240,8 @@ class ActionsMixin:
         self._confirm_bulk("Delete objects", body, "Delete", bucket, entries,
                            lambda: self._queue_bulk("delete", title,
                                                     delete_job(client, bucket,
-                                                               self._picked(entries)),
+                                                               self._picked(entries),
+                                                               self.transfers.tuning),
                                                     bucket, prefix),
                            destructive=True, always_ask=True)
 
@@ -262,7 +277,7 @@ class ActionsMixin:
             where = f"s3://{target.bucket}/{target.prefix}"
             title = f"{verb} {len(entries)} item(s) of {source} → {where}"
             job = copy_job(client, source.bucket, picked, source.prefix, target.bucket,
-                           target.prefix, move=move)
+                           target.prefix, move=move, tuning=self.transfers.tuning)
             body = self._items_text(f"{verb} {len(entries)} item(s) to "
                                     f"{escape_control(where)}?", entries)
             self._confirm_bulk(f"{verb} objects", body, verb, source.bucket, entries,
@@ -306,7 +321,8 @@ class ActionsMixin:
             if entry.is_dir and not new_key.endswith("/"):
                 new_key += "/"
             title = f"Rename s3://{entry.bucket}/{entry.key} → {new_key}"
-            job = rename_job(client, entry.bucket, self._picked([entry])[0], new_key)
+            job = rename_job(client, entry.bucket, self._picked([entry])[0], new_key,
+                             self.transfers.tuning)
             body = self._items_text(f"Rename to {escape_control(new_key)} (copy, then delete "
                                     "each source)?", [entry])
             self._confirm_bulk("Rename", body, "Rename", entry.bucket, [entry],
@@ -335,13 +351,14 @@ class ActionsMixin:
     def use_profile(self: "AppHost", profile: Any, client: Any = None) -> None:
         """Connect with `profile` (a new client) and reload everything."""
         try:
-            new_client = client if client is not None else profile.make_client()
+            new_client = client if client is not None else self.client_for_profile(profile)
         except Exception as exc:  # noqa: BLE001 - bad credentials config must not kill the app
             self.notify(escape_control(f"Cannot use profile {profile.name}: {exc}"), severity="error",
                         markup=False)
             return
         self.profile = profile
         self.client = new_client
+        self.transfers.tuning = self.bulk_tuning()
         self.service.set_client(new_client)
         self.status.set_profile(profile.name, self._endpoint_label())
         self.service.list_buckets(-1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .keymap import APP_ACTIONS, effective_key, key_label
@@ -23,6 +24,8 @@ class PaletteCommand:
     help: str = ""
     key: str = ""
     mutating: bool = False
+    # the bucket feature it needs (minbrowse.capabilities names: "lifecycle", "object lock"…)
+    feature: str = ""
 
 
 EXTRA_COMMANDS: list[PaletteCommand] = []
@@ -50,20 +53,37 @@ def _title(command: PaletteCommand) -> str:
 
 
 class CommandsProvider(Provider):
-    """Lists every minbrowse action; read-only mode marks the mutating ones."""
+    """Lists every minbrowse action; read-only mode marks the mutating ones, and an editor
+    whose feature the current bucket lacks (as probed) is greyed with the reason."""
 
     def _commands(self) -> list[PaletteCommand]:
         return all_commands(getattr(self.app, "keymap_overrides", {}))
 
+    def _unavailable(self, command: PaletteCommand) -> str:
+        """Why `command` cannot be used on the bucket on screen ("" when it can, or unknown)."""
+        if not command.feature:
+            return ""
+        why = getattr(self.app, "feature_unavailable", None)
+        return why(command.feature) if callable(why) else ""
+
     def _help(self, command: PaletteCommand) -> str:
+        unavailable = self._unavailable(command)
+        if unavailable:
+            return f"{command.help} ({unavailable})"
         if command.mutating and getattr(self.app, "read_only", False):
             return f"{command.help} (disabled: read-only)"
         return command.help
 
+    def _display(self, command: PaletteCommand, text: Text | str) -> Text | str:
+        if self._unavailable(command):
+            return Text(str(text), style="dim")
+        return text
+
     async def discover(self) -> Hits:
         for command in self._commands():
-            yield DiscoveryHit(_title(command), partial(self.app.run_action, command.action),
-                               help=self._help(command))
+            yield DiscoveryHit(self._display(command, _title(command)),
+                               partial(self.app.run_action, command.action),
+                               text=_title(command), help=self._help(command))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -71,5 +91,8 @@ class CommandsProvider(Provider):
             title = _title(command)
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, command.action),
+                shown = matcher.highlight(title)
+                if self._unavailable(command):
+                    shown.stylize("dim")
+                yield Hit(score, shown, partial(self.app.run_action, command.action),
                           text=title, help=self._help(command))

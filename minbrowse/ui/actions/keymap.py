@@ -52,7 +52,12 @@ APP_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("copy_to_profile", "C", "copy_to_profile", "Copy to profile",
                "stream the selection to another profile's server", mutating=True),
     ActionSpec("switch_profile", "P", "switch_profile", "Switch profile", "connect with another profile"),
-    ActionSpec("focus_tree", "ctrl+t", "focus_tree", "Focus bucket tree", "move focus to the tree"),
+    ActionSpec("focus_tree", "ctrl+t", "focus_tree", "Focus bucket tree",
+               "move focus to the tree (showing it when hidden)"),
+    ActionSpec("toggle_tree", "left_square_bracket", "toggle_tree", "Show/hide bucket tree",
+               "show or hide the bucket tree (hidden below 90 columns)"),
+    ActionSpec("toggle_detail", "i", "toggle_detail", "Show/hide details",
+               "show or hide the detail pane (hidden below 120 columns)"),
     ActionSpec("focus_listing", "ctrl+l", "focus_listing", "Focus listing", "move focus to the listing"),
     ActionSpec("quit", "q", "quit", "Quit", "leave minbrowse", show=True),
 )
@@ -70,7 +75,7 @@ LISTING_KEYS: tuple[tuple[str, str], ...] = (
     ("Esc", "close a dialog, clear the filter"),
 )
 
-KEY_LABELS = {"question_mark": "?", "slash": "/", "delete": "Del"}
+KEY_LABELS = {"question_mark": "?", "slash": "/", "delete": "Del", "left_square_bracket": "["}
 
 
 def key_label(key: str) -> str:

@@ -49,8 +49,30 @@ class TransfersMixin:
     @property
     def transfers(self: "AppHost") -> TransferBridge:
         if self._transfer_bridge is None:
-            self._transfer_bridge = TransferBridge(self.post_message)
+            settings = self.settings_in_force()
+            self._transfer_bridge = TransferBridge(self.post_message,
+                                                   max_running=settings.concurrency)
+            self._transfer_bridge.tuning = settings.bulk_kwargs()
         return self._transfer_bridge
+
+    def settings_in_force(self: "AppHost") -> Any:
+        """The settings for the current profile ([settings] with the profile's overrides)."""
+        from minbrowse.config.settings import Settings
+
+        config = self.config
+        if hasattr(config, "settings_for"):
+            return config.settings_for(self.profile)
+        return getattr(config, "settings", None) or Settings()
+
+    def bulk_tuning(self: "AppHost") -> dict[str, Any]:
+        """`concurrency=` for bulk jobs when the profile's settings name one."""
+        return self.settings_in_force().bulk_kwargs()
+
+    def client_for_profile(self: "AppHost", profile: Any) -> Any:
+        config = self.config
+        if hasattr(config, "client_for"):
+            return config.client_for(profile)
+        return profile.make_client()
 
     def on_unmount(self: "AppHost") -> None:
         if self._transfer_bridge is not None:
@@ -131,7 +153,7 @@ class TransfersMixin:
             target, _ = parse_location(choice.destination if choice.destination.endswith("/")
                                        else choice.destination + "/")
             try:
-                dst_client = profiles[choice.profile].make_client()
+                dst_client = self.client_for_profile(profiles[choice.profile])
             except Exception as exc:  # noqa: BLE001 - a broken profile must not kill the app
                 self.notify(escape_control(f"Cannot use profile {choice.profile}: {exc}"),
                             severity="error", markup=False)

@@ -26,7 +26,7 @@ from .diffview import DiffConfirmScreen
 
 EDITOR_CSS = """
 EditorScreen { align: center middle; }
-EditorScreen > #editor-box { width: 96; height: auto; max-height: 95%; border: thick $accent;
+EditorScreen > #editor-box { width: 96; max-width: 100%; height: auto; max-height: 95%; border: thick $accent;
                              background: $surface; padding: 0 1; }
 EditorScreen #editor-status { height: auto; color: $text-muted; }
 EditorScreen #editor-body { height: auto; max-height: 65vh; }

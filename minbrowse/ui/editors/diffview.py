@@ -37,7 +37,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     DiffConfirmScreen { align: center middle; }
-    DiffConfirmScreen > Vertical { width: 90; height: auto; max-height: 90%;
+    DiffConfirmScreen > Vertical { width: 90; max-width: 100%; height: auto; max-height: 90%;
                                    border: thick $warning; background: $surface; padding: 0 1; }
     DiffConfirmScreen #diff-scroll { height: auto; max-height: 30; }
     DiffConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }

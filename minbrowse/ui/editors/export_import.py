@@ -20,7 +20,7 @@ from .diffview import DiffConfirmScreen, render_diff
 
 CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 96; height: auto; max-height: 95%; border: thick $accent;
+{name} > Vertical {{ width: 96; max-width: 100%; height: auto; max-height: 95%; border: thick $accent;
                      background: $surface; padding: 0 1; }}
 {name} #io-plan {{ height: auto; max-height: 32; }}
 {name} #io-buttons {{ height: auto; align-horizontal: right; margin-top: 1; }}

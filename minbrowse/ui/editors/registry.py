@@ -32,6 +32,13 @@ class EditorSpec:
     help: str = ""
 
 
+# The bucket feature (minbrowse.capabilities' names) each editor needs; the palette greys the
+# editor when the probe says the bucket on screen lacks it.
+FEATURE_OF = {"policy": "policy", "lifecycle": "lifecycle", "replication": "replication",
+              "encryption": "encryption", "versioning": "versioning", "object_lock": "object lock",
+              "tags": "tags", "notification": "notification", "retention": "object lock",
+              "legal_hold": "object lock"}
+
 EDITORS: tuple[EditorSpec, ...] = (
     EditorSpec("policy", "Bucket policy", "bucket", True, PolicyEditor,
                "Edit the bucket policy (JSON)"),

@@ -27,7 +27,8 @@ def register_all(*, unsupported: frozenset[str] = frozenset(), read_only: bool =
         register_command(PaletteCommand(
             spec.title, action_for(spec.id),
             registry.help_text(spec, unsupported=spec.id in unsupported, read_only=read_only),
-            mutating=False))  # editors open view-only when read-only, so never "disabled"
+            mutating=False,  # editors open view-only when read-only, so never "disabled"
+            feature=registry.FEATURE_OF.get(spec.id, "")))
     for scope, label in CHOOSERS.items():
         register_detail_action(DetailAction(f"editors-{scope}", label,
                                             f"app.{action_for(scope)}", (scope,)))

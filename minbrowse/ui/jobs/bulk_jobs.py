@@ -81,18 +81,25 @@ def overlap_error(bucket: str, picked: Iterable[Picked], dst_bucket: str,
     return None
 
 
-def delete_job(client: Any, bucket: str, picked: list[Picked]) -> Callable[[Any, Any], BulkReport]:
+def _batches(tuning: dict[str, Any]) -> dict[str, Any]:
+    """A user's bulk concurrency for delete batches (1000 keys each): never more than 8."""
+    return {"concurrency": min(8, tuning["concurrency"])} if tuning.get("concurrency") else {}
+
+
+def delete_job(client: Any, bucket: str, picked: list[Picked],
+               tuning: dict[str, Any] | None = None) -> Callable[[Any, Any], BulkReport]:
     """A queue job deleting the selection (folders with everything under them)."""
 
     def run(progress: Any, cancel: CancelToken) -> BulkReport:
         return delete_objects(client, bucket, selected_objects(client, bucket, picked),
-                              progress=progress, cancel=cancel)
+                              progress=progress, cancel=cancel, **_batches(tuning or {}))
 
     return run
 
 
 def copy_job(client: Any, bucket: str, picked: list[Picked], source_prefix: str,
-             dst_bucket: str, dst_prefix: str, *, move: bool) -> Callable[[Any, Any], BulkReport]:
+             dst_bucket: str, dst_prefix: str, *, move: bool,
+             tuning: dict[str, Any] | None = None) -> Callable[[Any, Any], BulkReport]:
     """A queue job copying (or moving) the selection to `dst_prefix` + each key's name
     relative to `source_prefix`. A move removes each source once its copy is confirmed."""
 
@@ -102,13 +109,14 @@ def copy_job(client: Any, bucket: str, picked: list[Picked], source_prefix: str,
 
     def run(progress: Any, cancel: CancelToken) -> BulkReport:
         return copy_objects(client, bucket, selected_objects(client, bucket, picked), dst_bucket,
-                            rename, move=move, progress=progress, cancel=cancel)
+                            rename, move=move, progress=progress, cancel=cancel,
+                            **(tuning or {}))
 
     return run
 
 
-def rename_job(client: Any, bucket: str, entry: Picked,
-               new_key: str) -> Callable[[Any, Any], BulkReport]:
+def rename_job(client: Any, bucket: str, entry: Picked, new_key: str,
+               tuning: dict[str, Any] | None = None) -> Callable[[Any, Any], BulkReport]:
     """A queue job renaming one object or folder (every key under it) to `new_key`."""
 
     def rename(key: str) -> str:
@@ -116,7 +124,8 @@ def rename_job(client: Any, bucket: str, entry: Picked,
 
     def run(progress: Any, cancel: CancelToken) -> BulkReport:
         return copy_objects(client, bucket, selected_objects(client, bucket, [entry]), bucket,
-                            rename, move=True, progress=progress, cancel=cancel)
+                            rename, move=True, progress=progress, cancel=cancel,
+                            **(tuning or {}))
 
     return run
 

@@ -33,6 +33,7 @@ from ..core.messages import (
     TreeChildrenLoaded,
     UsageProgress,
 )
+from minbrowse.capabilities.probe import FEATURE_NAMES, Feature, FeatureState, probe_feature
 from minbrowse.transfer import PrefixSummary, delete_prefix
 
 from ..listing.pages import RowPage, stream_pages
@@ -86,6 +87,9 @@ class S3Service:
         self.client = client
         self.read_only = read_only
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        # (bucket, feature) -> Feature, for this client (profile); `r` and a switch forget it
+        self._features: dict[tuple[str, str], Feature] = {}
+        self._features_lock = threading.Lock()
 
     # ---- plumbing -------------------------------------------------------------------
 
@@ -95,6 +99,28 @@ class S3Service:
             if worker.group.startswith("s3-"):
                 worker.cancel()
         self.client = client
+        self.forget_capabilities()
+
+    # ---- capabilities (minbrowse.capabilities), cached per profile -------------------
+
+    def forget_capabilities(self) -> None:
+        with self._features_lock:
+            self._features.clear()
+
+    def known_feature(self, bucket: str, name: str) -> Feature | None:
+        """The cached probe of one feature, or None when not probed yet (no request)."""
+        with self._features_lock:
+            return self._features.get((bucket, name))
+
+    def feature(self, bucket: str, name: str) -> Feature:
+        """One feature of `bucket`, probed once per profile (on a worker thread)."""
+        with self._features_lock:
+            known = self._features.get((bucket, name))
+        if known is None:
+            known = probe_feature(self.client, bucket, name)
+            with self._features_lock:
+                self._features[(bucket, name)] = known
+        return known
 
     def post(self, message: Message) -> None:
         self.app.post_message(message)
@@ -197,13 +223,24 @@ class S3Service:
             return DetailSection(title, note=f"{code}: {message}", is_error=True)
 
     def _bucket_detail(self, bucket: str) -> Detail:
-        def versioning() -> DetailSection:
-            config = self.client.get_bucket_versioning(bucket)
-            status = getattr(config, "status", None) or "Off"
-            return DetailSection("Versioning", (("Status", str(status)),))
-
-        return Detail(bucket, None, (DetailSection("Bucket", (("Name", bucket),)),
-                                     self._section("Versioning", versioning)))
+        """The bucket and what it has: every feature's state (probed once per profile)."""
+        rows = []
+        errors = []
+        for name in FEATURE_NAMES:
+            if _cancelled():
+                break
+            found = self.feature(bucket, name)
+            if found.state is FeatureState.ON:
+                rows.append((name.capitalize(), found.detail or "on"))
+            elif found.state is FeatureState.ERROR:
+                errors.append((name.capitalize(), found.detail))
+            else:
+                rows.append((name.capitalize(), found.reason))
+        sections = [DetailSection("Bucket", (("Name", bucket),)),
+                    DetailSection("Features", tuple(rows))]
+        if errors:
+            sections.append(DetailSection("Unexpected errors", tuple(errors), is_error=True))
+        return Detail(bucket, None, tuple(sections))
 
     def _object_detail(self, bucket: str, key: str) -> Detail:
         stat = self.client.stat_object(bucket, key)  # a failure here fails the whole detail
@@ -225,12 +262,21 @@ class S3Service:
                 badges.append("LEGAL HOLD")
             return DetailSection("Legal hold", (("Legal hold", "ON" if enabled else "OFF"),))
 
+        lock = self.feature(bucket, "object lock")
+        if lock.state in (FeatureState.OFF, FeatureState.UNSUPPORTED, FeatureState.DENIED):
+            # no request that can only fail: say why there is nothing (issue: a raw
+            # "InvalidRequest: Invalid Request" where the user needs "no object lock")
+            why = ("none (object lock is not enabled on this bucket)"
+                   if lock.state is FeatureState.OFF else lock.reason)
+            locks = (DetailSection("Retention", note=why), DetailSection("Legal hold", note=why))
+        else:
+            locks = (self._section("Retention", retention),
+                     self._section("Legal hold", legal_hold))
         sections = (
             convert.stat_section(stat),
             convert.metadata_section(stat),
             self._section("Tags", tags),
-            self._section("Retention", retention),
-            self._section("Legal hold", legal_hold),
+            *locks,
         )
         return Detail(bucket, key, sections, tuple(badges))
 

@@ -61,6 +61,7 @@ class TransferBridge:
         self.queue = TransferQueue(max_running=max_running, on_change=self._changed,
                                    progress_interval=progress_interval)
         self.context: dict[int, dict[str, Any]] = {}  # what the UI needs to react to an end
+        self.tuning: dict[str, Any] = {}  # concurrency= for folder jobs ([settings])
 
     def _changed(self, snapshot: JobSnapshot) -> None:  # on a transfer thread
         with self._lock:
@@ -87,7 +88,7 @@ class TransferBridge:
         name = os.path.basename(path.rstrip(os.sep)) or "upload"
         if os.path.isdir(path):
             job = self.queue.upload_dir(client, path, bucket, f"{prefix}{name}/",
-                                        existing=existing)
+                                        existing=existing, **self.tuning)
         else:
             job = self.queue.upload_file(client, path, bucket, prefix + name, existing=existing)
         self.context[job] = {"bucket": bucket, "prefix": prefix, "refresh": True}
@@ -104,7 +105,7 @@ class TransferBridge:
             if name.endswith("/"):
                 target = os.path.join(dest, name.rstrip("/"))
                 jobs.append(self.queue.download_prefix(client, bucket, prefix + name, target,
-                                                       policy=policy))
+                                                       policy=policy, **self.tuning))
             else:
                 files.append(name)
         if len(files) == 1:
@@ -119,7 +120,8 @@ class TransferBridge:
     def download_prefix(self, client: Any, bucket: str, prefix: str, dest_dir: str,
                         policy: ExistingFilePolicy) -> int:
         dest = os.path.abspath(os.path.expanduser(dest_dir))
-        return self.queue.download_prefix(client, bucket, prefix, dest, policy=policy)
+        return self.queue.download_prefix(client, bucket, prefix, dest, policy=policy,
+                                          **self.tuning)
 
     def copy_to(self, src_client: Any, bucket: str, keys: list[str], dst_client: Any,
                 dst_bucket: str, dst_prefix: str, source_prefix: str, label: str) -> int:

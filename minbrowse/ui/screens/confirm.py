@@ -11,7 +11,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 70; height: auto; max-height: 90%; border: thick $warning;
+{name} > Vertical {{ width: 70; max-width: 100%; height: auto; max-height: 90%;
+                     overflow-y: auto; border: thick $warning;
                      background: $surface; padding: 1 2; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; margin-top: 1; }}
 {name} Button {{ margin-left: 2; }}

@@ -19,7 +19,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
-    PromptScreen > Vertical { width: 70; height: auto; border: thick $primary; background: $surface;
+    PromptScreen > Vertical { width: 70; max-width: 100%; height: auto; border: thick $primary; background: $surface;
                               padding: 1 2; }
     PromptScreen #prompt-error { color: $error; height: auto; }
     """

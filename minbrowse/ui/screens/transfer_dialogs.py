@@ -21,7 +21,8 @@ from ..widgets.path_input import PathInput
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 80; height: auto; border: thick $primary; background: $surface;
+{name} > Vertical {{ width: 80; max-width: 100%; height: auto; max-height: 100%;
+                    overflow-y: auto; border: thick $primary; background: $surface;
                     padding: 1 2; }}
 {name} .dialog-error {{ color: $error; height: auto; }}
 {name} .dialog-buttons {{ height: auto; margin-top: 1; }}

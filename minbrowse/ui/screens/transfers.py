@@ -106,7 +106,7 @@ class TransferRow(Widget, can_focus=True):
     TransferRow { height: auto; padding: 0 1; margin-bottom: 1; }
     TransferRow:focus { background: $boost; }
     TransferRow > .title { height: 1; }
-    TransferRow > .details { height: 1; color: $text-muted; }
+    TransferRow > .details { height: auto; color: $text-muted; }
     TransferRow > .error { height: auto; color: $error; }
     TransferRow ProgressBar { height: 1; }
     """

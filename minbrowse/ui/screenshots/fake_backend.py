@@ -154,6 +154,37 @@ class FakeBackend:
         self._bucket(bucket)
         return type("VersioningConfig", (), {"status": "Off"})()
 
+    # Bucket configurations, as a plain server holding none of them answers (capabilities).
+    def get_object_lock_config(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        raise FakeS3Error("ObjectLockConfigurationNotFoundError",
+                          "Object Lock configuration does not exist for this bucket")
+
+    def get_bucket_encryption(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        return None
+
+    def get_bucket_lifecycle(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        return None
+
+    def get_bucket_policy(self, bucket: str) -> str:
+        self._bucket(bucket)
+        raise FakeS3Error("NoSuchBucketPolicy", "The bucket policy does not exist")
+
+    def get_bucket_tags(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        return None
+
+    def get_bucket_replication(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        return None
+
+    def get_bucket_notification(self, bucket: str) -> Any:
+        self._bucket(bucket)
+        return type("NotificationConfig", (), {"queue_config_list": (), "topic_config_list": (),
+                                               "cloud_func_config_list": ()})()
+
     def presigned_get_object(self, bucket: str, key: str, expires: timedelta = timedelta(days=7)) -> str:
         return self.get_presigned_url("GET", bucket, key, expires)
 
