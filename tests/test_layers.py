@@ -27,7 +27,7 @@ def is_backend_gateway(name: str) -> bool:
 # minbrowse.s3 value/model modules any UI module may import to build documents (never the Client).
 S3_MODEL_MODULES = tuple(f"minbrowse.s3.{name}" for name in (
     "commonconfig", "lifecycle", "replication", "sse", "notification", "objectlock",
-    "versioning", "retention", "legalhold", "validation", "errors"))
+    "versioning", "retention", "legalhold", "validation", "errors", "serverinfo"))
 
 
 def module_name(path: Path) -> str:

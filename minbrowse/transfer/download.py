@@ -16,7 +16,8 @@ from minbrowse.s3.errors import Cancelled
 from minbrowse.s3.ops_object import SMALL_OBJECT_BYTES
 from minbrowse.s3.rangedownload import RANGED_FROM
 
-from .keypaths import ConflictTracker, KeyPlan, SkippedKey, base_of_prefix, is_inside, plan_key
+from .keypaths import (ConflictTracker, InsideChecker, KeyPlan, SkippedKey, base_of_prefix,
+                       plan_key)
 from .policy import ExistingFilePolicy, free_name
 from .adaptive import FILES_IN_FLIGHT, open_limit
 from .pool import BoundedPool
@@ -76,11 +77,12 @@ class _Downloader:
         self.claimed: set[str] = set()
         self.ready: set[str] = set()  # folders made and checked inside the destination
         self.ready_lock = threading.Lock()
+        self.inside = InsideChecker(dest_real)
 
     def plan(self, obj: Any, base: str) -> tuple[KeyPlan, str] | None:
         """Decide what to do with one listed object; None when it needs no download."""
         key = obj.object_name
-        plan = plan_key(key, base, self.dest_real)
+        plan = plan_key(key, base, self.dest_real, inside=self.inside)
         if isinstance(plan, SkippedKey):
             self.builder.add_skipped(plan)
             return None
@@ -109,7 +111,7 @@ class _Downloader:
         if parent in self.ready:
             return True
         os.makedirs(parent, exist_ok=True)
-        if not is_inside(self.dest_real, parent):
+        if not self.inside(os.path.join(parent, ".")):  # the folder itself, resolved
             return False
         with self.ready_lock:
             self.ready.add(parent)

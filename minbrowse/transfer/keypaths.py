@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from typing import Callable
 
 WINDOWS = os.sep == "\\"
 
@@ -112,7 +113,35 @@ def is_inside(root_real: str, path: str) -> bool:
         return False
 
 
-def plan_key(key: str, base: str, dest_real: str, *, windows: bool = WINDOWS) -> KeyPlan | SkippedKey:
+class InsideChecker:
+    """`is_inside(root_real, path)` for the many paths of one job: a folder whose real path is
+    itself (no symlink on the way) is remembered, so each file costs one `lstat` of its own
+    name instead of one per folder of its path (a deep destination, thousands of files)."""
+
+    def __init__(self, root_real: str) -> None:
+        self.root = root_real
+        self._plain: set[str] = {root_real}
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str) -> bool:
+        parent = os.path.dirname(path)
+        if parent not in self._plain:
+            real = os.path.realpath(parent)
+            try:
+                if os.path.commonpath([self.root, real]) != self.root:
+                    return False
+            except ValueError:  # different drives on Windows
+                return False
+            if real == parent:
+                with self._lock:
+                    self._plain.add(parent)
+        if os.path.islink(path):  # the file's own name may be a symlink: resolve that one
+            return is_inside(self.root, path)
+        return True
+
+
+def plan_key(key: str, base: str, dest_real: str, *, windows: bool = WINDOWS,
+             inside: Callable[[str], bool] | None = None) -> KeyPlan | SkippedKey:
     """Plan the local path for `key` below `dest_real` (a realpath), stripping `base`.
 
     The caller passes ``os.path.realpath(dest_dir)``; the result is re-resolved so that a
@@ -125,7 +154,7 @@ def plan_key(key: str, base: str, dest_real: str, *, windows: bool = WINDOWS) ->
         return SkippedKey(key, split)
     segments, is_dir = split
     path = os.path.join(dest_real, *segments) if segments else dest_real
-    if not is_inside(dest_real, path):
+    if not (inside(path) if inside is not None else is_inside(dest_real, path)):
         return SkippedKey(key, "resolves outside the destination folder (symlink)")
     return KeyPlan(key, segments, path, is_dir)
 

@@ -32,6 +32,7 @@ from .editors import wiring as editor_wiring
 from .actions.keymap import app_bindings
 from .core.messages import (
     ActionDone,
+    EndpointProbed,
     BucketsLoaded,
     DetailLoaded,
     ListingDone,
@@ -153,6 +154,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, LayoutMixin, App[None]):
             self.set_keymap(self.keymap_overrides)
         location, select = self._initial or (Location(), None)
         self.service.list_buckets(-1)  # the tree
+        self.service.probe_endpoint()  # what the server is, for the status bar
         self.navigate(location, select_name=(select[len(location.prefix):] if select else None))
         self.apply_layout(self.size.width)
         self.listing.focus()
@@ -340,6 +342,9 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, LayoutMixin, App[None]):
         self.show_usage(message.usage)
 
     @while_mounted
+    def on_endpoint_probed(self, message: EndpointProbed) -> None:
+        self.status.set_server(message.kind)
+
     def on_action_done(self, message: ActionDone) -> None:
         self.notify(escape_control(message.message), markup=False,
                     severity="warning" if message.warning else "information")

@@ -141,3 +141,25 @@ def test_no_conflict_for_markers_and_siblings():
     for key in ["a/", "a/b", "a/c/", "a/c/d", "a-b", "ab/c"]:
         assert tracker.claim(_plan(key)) is None, key
     assert tracker.claim(_plan("a/b")).reason == "another key maps to the same file"
+
+
+def test_inside_checker_matches_is_inside_on_symlinks(tmp_path):
+    import os
+
+    from minbrowse.transfer.keypaths import InsideChecker, is_inside
+
+    root = tmp_path / "dest"
+    (root / "plain" / "deep").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "escape").symlink_to(outside)  # a folder that leads out
+    (root / "plain" / "leaf").symlink_to(outside / "f")  # a file name that leads out
+    (root / "inner").symlink_to(root / "plain")  # a link that stays inside
+    real = os.path.realpath(root)
+    check = InsideChecker(real)
+    cases = [root / "plain" / "deep" / "a", root / "plain" / "a", root / "escape" / "a",
+             root / "plain" / "leaf", root / "inner" / "a", root / "new" / "x" / "y"]
+    for path in cases * 2:  # the second round runs on the remembered folders
+        assert check(str(path)) == is_inside(real, str(path)), path
+    assert not check(str(root / "escape" / "a")) and not check(str(root / "plain" / "leaf"))
+    assert check(str(root / "inner" / "a"))

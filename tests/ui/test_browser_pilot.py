@@ -32,6 +32,9 @@ async def test_navigation_folders_first_enter_and_backspace(ui_server, ui_bucket
     async with app.run_test(size=SIZE) as pilot:
         await wait_listing(pilot)
         assert names(app) == ["a/", "c/", "b.txt"]
+        # the server was named on connect (status bar), from its own reply
+        await wait_until(pilot, lambda: app.status.server in ("moto", "seaweedfs"),
+                         what="the server's kind")
         await pilot.press("enter")
         await wait_listing(pilot)
         assert str(app.location) == f"s3://{ui_bucket}/a/"

@@ -14,6 +14,7 @@ async def _probe() -> dict:
     seen: dict = {}
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        seen["server"] = app.status.server  # probed on connect
         app.listing.select_name("config.json")
         await settle(pilot, 0.3)
         seen["object_detail"] = "\n".join(
@@ -33,6 +34,7 @@ def test_no_object_lock_is_said_in_the_detail_and_greys_the_palette() -> None:
     seen = asyncio.run(_probe())
     assert "object lock is not enabled on this bucket" in seen["object_detail"]
     assert "InvalidRequest" not in seen["object_detail"]
+    assert seen["server"] == "seaweedfs"
     assert seen["lock"] == "object lock is not enabled on this bucket"
     assert seen["retention_help"].endswith("(object lock is not enabled on this bucket)")
     assert seen["dim"] == "dim"

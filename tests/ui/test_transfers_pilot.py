@@ -36,9 +36,10 @@ def weed_bucket(seaweed: Any) -> Iterator[str]:
     empty_and_remove(client, name)
 
 
-def app_for(server: Any, **kwargs: Any) -> MinbrowseApp:
+def app_for(server: Any, *, settings: tuple = (), **kwargs: Any) -> MinbrowseApp:
     profile = Profile(name="weed", endpoint=server.endpoint, secure=server.secure, region="us-east-1",
-                      access_key=server.access_key, secret_key=server.secret_key, source="config")
+                      access_key=server.access_key, secret_key=server.secret_key, source="config",
+                      settings=settings)
     return MinbrowseApp(AppConfig(profiles=(profile,), default_profile="weed"), profile, **kwargs)
 
 
@@ -186,8 +187,11 @@ async def test_cancel_a_running_upload(seaweed: Any, weed_bucket: str, tmp_path:
     many = {f"f{i:04d}.txt": b"x" for i in range(800)}
     write_tree(tmp_path / "many", many)
     client = seaweed.client()
-    # every PUT is real but takes 20 ms longer: the upload runs >= 4 s, long enough to cancel
-    app = app_for(seaweed, location=f"s3://{weed_bucket}/", client=SlowPuts(client))
+    # every PUT is real but takes 20 ms longer, and the profile caps a bulk job at 4 files in
+    # flight ([profiles.NAME.settings] bulk_concurrency): the upload runs >= 4 s, long enough
+    # to cancel (uncapped, the engine would open up to 128 and finish in a fraction of that)
+    app = app_for(seaweed, location=f"s3://{weed_bucket}/", client=SlowPuts(client),
+                  settings=(("bulk_concurrency", 4),))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_listing(pilot)
         await pilot.press("U")

@@ -362,4 +362,5 @@ class ActionsMixin:
         self.service.set_client(new_client)
         self.status.set_profile(profile.name, self._endpoint_label())
         self.service.list_buckets(-1)
+        self.service.probe_endpoint()
         self.navigate(Location())

@@ -116,6 +116,17 @@ class SelectionCounted(Message):
         return isinstance(message, SelectionCounted) and not message.done
 
 
+class EndpointProbed(Message):
+    """What the server is (`kind`, with the `evidence`), probed on connect."""
+
+    def __init__(self, kind: str, evidence: str, can_list: bool, error: str = "") -> None:
+        super().__init__()
+        self.kind = kind
+        self.evidence = evidence
+        self.can_list = can_list
+        self.error = error
+
+
 class ActionDone(Message):
     """A mutating action finished; `message` is plain text, `refresh` asks for a reload."""
 

@@ -25,6 +25,7 @@ from ..core.messages import (
     ActionDone,
     BucketsLoaded,
     DetailLoaded,
+    EndpointProbed,
     ListingDone,
     ListingPage,
     PreviewLoaded,
@@ -33,7 +34,8 @@ from ..core.messages import (
     TreeChildrenLoaded,
     UsageProgress,
 )
-from minbrowse.capabilities.probe import FEATURE_NAMES, Feature, FeatureState, probe_feature
+from minbrowse.capabilities.probe import (FEATURE_NAMES, Feature, FeatureState, probe_endpoint,
+                                          probe_feature)
 from minbrowse.transfer import PrefixSummary, delete_prefix
 
 from ..listing.pages import RowPage, stream_pages
@@ -106,6 +108,22 @@ class S3Service:
     def forget_capabilities(self) -> None:
         with self._features_lock:
             self._features.clear()
+
+    def probe_endpoint(self) -> None:
+        """Name the server (one signed ListBuckets) and post `EndpointProbed`; an endpoint
+        that cannot be reached says so in the bucket listing already, so nothing here."""
+
+        def job() -> None:
+            try:
+                found = probe_endpoint(self.client)
+            except Exception:  # noqa: BLE001 - unreachable: the listing reports it
+                return
+            if not _cancelled():
+                self.post(EndpointProbed(found.kind.kind, found.kind.evidence,
+                                         found.can_list_buckets, found.list_error))
+
+        self.app.run_worker(job, name="probe endpoint", group="s3-probe", exclusive=True,
+                            thread=True, exit_on_error=False)
 
     def known_feature(self, bucket: str, name: str) -> Feature | None:
         """The cached probe of one feature, or None when not probed yet (no request)."""

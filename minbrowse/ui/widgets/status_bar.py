@@ -26,6 +26,7 @@ class StatusBar(Static):
         self.debug_path = debug_path
         self.location = ""
         self.state = ""
+        self.server = ""  # the server's kind once probed (minbrowse.capabilities)
         self._last_state_draw = 0.0
         self._state_timer = None
 
@@ -33,7 +34,11 @@ class StatusBar(Static):
         self.redraw()
 
     def set_profile(self, profile: str, endpoint: str) -> None:
-        self.profile, self.endpoint = profile, endpoint
+        self.profile, self.endpoint, self.server = profile, endpoint, ""
+        self.redraw()
+
+    def set_server(self, kind: str) -> None:
+        self.server = kind
         self.redraw()
 
     def set_location(self, location: str, state: str = "") -> None:
@@ -60,6 +65,8 @@ class StatusBar(Static):
         text = Text()
         text.append(f" {escape_control(self.profile)} ", style="bold reverse")
         text.append(f" {escape_control(self.endpoint)} ")
+        if self.server:
+            text.append(f"({escape_control(self.server)}) ", style="dim")
         if self.read_only:
             text.append(" READ-ONLY ", style="bold black on yellow")
         text.append(f"  {escape_control(self.location)}", style="bold")
