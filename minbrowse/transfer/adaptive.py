@@ -6,7 +6,7 @@ waits while `limit` requests are in flight. Two rules move the limit:
 - **Latency (a gradient, as TCP Vegas):** every window of completed requests compares their
   median time with the fastest time seen lately (the link's own round trip). While requests
   take no longer than `tolerance` times that, more in flight would pay, so the limit grows
-  (doubling at first, as TCP's slow start, then by its square root per window); when they
+  (doubling at first, as TCP's slow start, then by one per window, as Vegas); when they
   take longer, requests are queuing (in our
   process: the GIL and the CPU, or at the server), so it shrinks in proportion. On loopback
   this settles at a handful of requests (more threads only cost CPU); at 20-100 ms of round
@@ -126,7 +126,7 @@ class AdaptiveLimit:
             size = self._size * 2  # nothing queues yet: double, as TCP's slow start
         else:
             self._slow_start = False
-            size = self._size * gradient + max(1.0, self._size ** 0.5)
+            size = self._size * gradient + 1.0
         self._size = max(1.0, min(float(self.ceiling), size))
         self._limit = max(1, int(self._size))
         _log.debug("window median %.1f ms, base %.1f ms: limit %d", short * 1e3,
