@@ -30,6 +30,7 @@ from .. import __version__
 from . import http11
 from .cancel import CancelToken
 from .credentials import Credentials, Provider
+from .replybody import read_capped
 from .errors import InvalidResponseError, RetryError, S3Error, ServerError, TransportError
 from .signer import EMPTY_SHA256, UNSIGNED_PAYLOAD, sign_v4_s3
 from .trace import Tracer
@@ -309,7 +310,7 @@ class Transport:
         if resp._content is False and (not stream or resp.status_code >= 300):  # noqa: SLF001
             # Materialise small bodies now (errors, XML documents); streams stay open.
             try:
-                resp._content = _read_capped(resp, MAX_XML_RESPONSE,  # noqa: SLF001
+                resp._content = read_capped(resp, MAX_XML_RESPONSE,  # noqa: SLF001
                                              head=method == "HEAD")
             except requests.RequestException:
                 resp.close()
@@ -477,39 +478,3 @@ def _describe(exc: BaseException) -> str:
     if len(text) > 300:
         text = text[:300] + "…"
     return f"{type(exc).__name__}: {text}"
-
-
-def _read_capped(resp: requests.Response, cap: int, head: bool = False) -> bytes:
-    declared = resp.headers.get("Content-Length")
-    if not head and declared and declared.isdigit() and int(declared) > cap:
-        resp.close()
-        raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
-                                   f"response body of {declared} bytes exceeds the {cap}-byte cap")
-    raw = resp.raw
-    chunks, total = [], 0
-    # urllib3 responses are read directly (requests' iter_content costs ~40 us per call);
-    # anything else a caller's adapter returns goes through iter_content.
-    pieces = (iter(lambda: _read_raw(raw, 64 * 1024), b"")
-              if isinstance(raw, urllib3.BaseHTTPResponse) else resp.iter_content(64 * 1024))
-    for chunk in pieces:
-        total += len(chunk)
-        if total > cap:
-            resp.close()
-            raise InvalidResponseError(resp.status_code, resp.headers.get("Content-Type"),
-                                       f"response body exceeds the {cap}-byte cap")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _read_raw(raw, amount: int) -> bytes:
-    """One read from a urllib3 response, its errors mapped as requests' iter_content maps them."""
-    try:
-        return raw.read(amount, decode_content=True)
-    except urllib3.exceptions.ProtocolError as exc:
-        raise requests.exceptions.ChunkedEncodingError(exc) from None
-    except urllib3.exceptions.DecodeError as exc:
-        raise requests.exceptions.ContentDecodingError(exc) from None
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise requests.ConnectionError(exc) from None
-    except urllib3.exceptions.SSLError as exc:
-        raise requests.exceptions.SSLError(exc) from None

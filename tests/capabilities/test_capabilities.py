@@ -23,7 +23,7 @@ from tests.fakes.hostile_server import HostileS3Server, Reply, list_buckets_xml
     ({"Server": "AmazonS3", "x-amz-id-2": "abc", "x-amz-request-id": "X1"}, "aws"),
     ({"x-amz-id-2": "abc", "x-amz-request-id": "X1"}, "aws"),
     ({"x-amz-request-id": "tx000001d7a1f2b3c4d5e6f-0065a1b2c3-1f2e-default"}, "ceph-rgw"),
-    ({"Server": "SeaweedFS S3"}, "seaweedfs"),
+    ({"Server": "SeaweedFS 8000GB 4.48"}, "seaweedfs"),
     ({"Server": "Garage/v1.0.1"}, "garage"),
     ({"Server": "RustFS"}, "rustfs"),
     ({"Server": "cloudflare", "cf-ray": "8a1b"}, "r2"),

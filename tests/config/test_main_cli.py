@@ -130,3 +130,36 @@ def test_unexpected_errors_are_one_line_with_debug_hint(tmp_path, monkeypatch, c
     assert cli.main(["--config", str(path), "--debug", str(debug)]) == 1
     assert f"details in {debug}" in capsys.readouterr().err
     assert "Traceback" in debug.read_text() and "kaput" in debug.read_text()
+
+
+def test_probe_prints_the_capability_table_and_exits(seaweed, tmp_path):
+    """`minbrowse --probe --config FILE --profile NAME` against a real SeaweedFS: exit 0."""
+    client = seaweed.client()
+    name = seaweed.unique_bucket("probe")
+    client.make_bucket(name)
+    try:
+        config = tmp_path / "c.toml"
+        config.write_text(f'[profiles.weed]\nendpoint = "{seaweed.endpoint}"\nsecure = false\n'
+                          f'region = "us-east-1"\naccess_key = "{seaweed.access_key}"\n'
+                          f'secret_key = "{seaweed.secret_key}"\n')
+        config.chmod(0o600)
+        done = run_cli("--config", str(config), "--profile", "weed", "--probe", home=tmp_path)
+    finally:
+        client.remove_bucket(name)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "profile:  weed" in lines
+    assert any(line.startswith("server:   seaweedfs (Server: SeaweedFS") for line in lines[:4])
+    assert any(line.startswith(name) for line in lines), done.stdout
+    assert seaweed.secret_key not in done.stdout + done.stderr
+
+
+def test_probe_of_an_unreachable_endpoint_exits_1(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[profiles.gone]\nendpoint = "127.0.0.1:9"\nsecure = false\n'
+                      'region = "us-east-1"\n')
+    config.chmod(0o600)
+    done = run_cli("--config", str(config), "--probe", home=tmp_path)
+    assert done.returncode == 1
+    assert any(line.startswith("unreachable:") for line in done.stdout.splitlines()), done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

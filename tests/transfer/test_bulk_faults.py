@@ -18,7 +18,11 @@ from minbrowse.transfer.deleteprefix import SINGLE_DELETES_NOTE
 from servers import create_bucket, purge_bucket  # tests/ is on sys.path (tests/conftest.py)
 from tests.fakes.proxy import FaultProxy
 
-FAST = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.05, max_total=20.0)
+# Short back-offs keep the test fast; enough attempts that one key cannot be handed every one of
+# a burst of 12 slow-down replies (a cut leaves >= 4 in flight, and cuts are 1 s apart): with
+# 6, a key that drew 6 of them in a row failed now and then (the default policy's back-off of
+# up to 4 s spreads real throttling out instead).
+FAST = RetryPolicy(max_attempts=13, base_delay=0.01, max_delay=0.05, max_total=20.0)
 SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
              b"<Message>Please reduce your request rate.</Message></Error>")
 NOT_IMPLEMENTED = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code>'

@@ -158,7 +158,7 @@ class FakeBackend:
         """The reply a SeaweedFS (what the demo runs) gives to ListBuckets."""
         from minbrowse.s3.serverinfo import hello_from
 
-        return hello_from(200, {"Server": "SeaweedFS S3", "Content-Type": "application/xml"})
+        return hello_from(200, {"Server": "SeaweedFS 8000GB 4.48", "Content-Type": "application/xml"})
 
     # Bucket configurations, as a plain server holding none of them answers (capabilities).
     def get_object_lock_config(self, bucket: str) -> Any:
