@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from minbrowse.capabilities import FeatureState
+
 from ..core.format import human_size
 from ..core.models import Location, Usage, parse_location
 from ..core.safe_text import escape_control
@@ -55,10 +57,10 @@ class ActionsMixin:
         found = self.service.known_feature(bucket, name) if bucket else None
         if found is None:
             return ""
-        if found.state.value in ("not supported", "no permission"):
+        if found.state in (FeatureState.UNSUPPORTED, FeatureState.DENIED):
             return found.reason
-        if name == "object lock" and found.state.value == "off":
-            return "object lock is not enabled on this bucket"
+        if name == "object lock" and found.state is FeatureState.OFF:
+            return "object lock is not enabled on this bucket"  # it cannot be turned on later
         return ""
 
     def _need_bucket(self: "AppHost") -> bool:
