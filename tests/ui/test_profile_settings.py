@@ -24,4 +24,4 @@ def test_profile_overrides_reach_the_client_and_the_bulk_jobs() -> None:
     other = app.client_for_profile(plain)
     assert other._transport.timeouts.read == 30.0
     app.profile = plain
-    assert app.bulk_tuning() == {}
+    assert app.bulk_tuning() == {} and app.transfers.tuning == {}  # derived, not stored

@@ -360,7 +360,6 @@ class ActionsMixin:
             return
         self.profile = profile
         self.client = new_client
-        self.transfers.tuning = self.bulk_tuning()
         self.service.set_client(new_client)
         self.status.set_profile(profile.name, self._endpoint_label())
         self.service.list_buckets(-1)

@@ -51,8 +51,8 @@ class TransfersMixin:
         if self._transfer_bridge is None:
             settings = self.settings_in_force()
             self._transfer_bridge = TransferBridge(self.post_message,
-                                                   max_running=settings.concurrency)
-            self._transfer_bridge.tuning = settings.bulk_kwargs()
+                                                   max_running=settings.concurrency,
+                                                   tuning=self.bulk_tuning)
         return self._transfer_bridge
 
     def settings_in_force(self: "AppHost") -> Any:

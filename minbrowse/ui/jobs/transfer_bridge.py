@@ -54,14 +54,20 @@ class TransferBridge:
     """Owns the app's TransferQueue. `post` is thread-safe (e.g. `app.post_message`)."""
 
     def __init__(self, post: Callable[[Message], Any], *, max_running: int = 2,
-                 progress_interval: float = 0.1) -> None:
+                 progress_interval: float = 0.1,
+                 tuning: Callable[[], dict[str, Any]] | None = None) -> None:
         self._post = post
         self._lock = threading.Lock()
         self._latest: dict[int, JobSnapshot] = {}
         self.queue = TransferQueue(max_running=max_running, on_change=self._changed,
                                    progress_interval=progress_interval)
         self.context: dict[int, dict[str, Any]] = {}  # what the UI needs to react to an end
-        self.tuning: dict[str, Any] = {}  # concurrency= for folder jobs ([settings])
+        self._tuning = tuning or dict  # concurrency= for folder jobs, from the settings in force
+
+    @property
+    def tuning(self) -> dict[str, Any]:
+        """`concurrency=` for folder and bulk jobs, read from the current profile's settings."""
+        return self._tuning()
 
     def _changed(self, snapshot: JobSnapshot) -> None:  # on a transfer thread
         with self._lock:
