@@ -62,7 +62,7 @@ def while_mounted(handler: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(handler)
     def guarded(self: "MinbrowseApp", message: Any) -> Any:
-        if not self.query("#listing"):
+        if not self.panes_alive():
             return None
         return handler(self, message)
 
@@ -132,6 +132,11 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, LayoutMixin, App[None]):
         endpoint = getattr(self.profile, "endpoint", "") or ""
         scheme = "https" if getattr(self.profile, "secure", False) else "http"
         return f"{scheme}://{endpoint}"
+
+    def panes_alive(self) -> bool:
+        """All four panes are mounted: at shutdown they go one by one (the status bar before
+        the listing), so a result arriving then finds some gone; it is dropped."""
+        return len(self.query("#listing, #status, #detail, #tree")) == 4
 
     @property
     def listing(self) -> ObjectList:
@@ -279,7 +284,7 @@ class MinbrowseApp(TransfersMixin, ActionsMixin, LayoutMixin, App[None]):
     def on_listing_page(self, message: ListingPage) -> None:
         try:
             # else: a place the user has left (or the app is closing and the listing is gone)
-            if message.generation == self.generation and self.query("#listing"):
+            if message.generation == self.generation and self.panes_alive():
                 self._apply_page(message)
         finally:
             if message.ack is not None:
